@@ -1,0 +1,141 @@
+/**
+ * The embedded store: bounded by entries and by bytes, least recently used
+ * first out, built on lru-cache. Lookups and fills check freshness in one
+ * synchronous step, which makes them atomic against invalidations.
+ *
+ * Tag versions live in a second bounded LRU. Forgetting a tag's version would
+ * make entries that depend on it look fresh again, so when a version is
+ * evicted the store raises its *floor* to it: every entry fetched before that
+ * version is then stale. Eviction costs hit ratio, never correctness.
+ */
+import { LRUCache } from 'lru-cache';
+import { invalidOption } from '../errors.js';
+import type { Store, StoreEntry, StoreLookup, StoreRead } from './types.js';
+
+/** Default bound on the number of entries. */
+export const defaultMaxEntries = 10_000;
+/** Default bound on the bytes held by entries (64 MiB). */
+export const defaultMaxBytes = 64 * 1024 * 1024;
+/** Default bound on the number of remembered tag versions. */
+export const defaultMaxTagVersions = 100_000;
+
+/** A monotonic clock in milliseconds; injectable so TTL tests advance time instead of sleeping. */
+export interface Clock {
+  now(): number;
+}
+
+export interface MemoryStoreOptions {
+  /** Most entries held. Default {@link defaultMaxEntries}. */
+  maxEntries?: number;
+  /** Most bytes held by entries (values, keys and tag lists). Default {@link defaultMaxBytes}. */
+  maxBytes?: number;
+  /** Most tag versions remembered; evicting one raises the floor. Default {@link defaultMaxTagVersions}. */
+  maxTagVersions?: number;
+  /** The clock behind TTLs. Default `performance`. */
+  clock?: Clock;
+}
+
+interface MemoryEntry {
+  readonly value: Uint8Array;
+  readonly tags: readonly string[];
+  readonly fetchSeq: number;
+}
+
+/** The in-memory store with its introspection helpers (used by tests and the CLI). */
+export interface MemoryStore extends Store {
+  /** Entries currently held (stale ones included until they are read or evicted). */
+  readonly size: number;
+  /** Bytes currently held. */
+  readonly bytes: number;
+  /** The current invalidation sequence. */
+  readonly seq: number;
+}
+
+/** Creates the embedded, bounded in-memory store. */
+export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  const maxEntries = positiveInteger('maxEntries', options.maxEntries ?? defaultMaxEntries);
+  const maxBytes = positiveInteger('maxBytes', options.maxBytes ?? defaultMaxBytes);
+  const maxTagVersions = positiveInteger('maxTagVersions', options.maxTagVersions ?? defaultMaxTagVersions);
+  if (options.clock !== undefined && typeof options.clock?.now !== 'function') {
+    throw invalidOption('createMemoryStore', 'clock', 'an object with a now() method returning milliseconds', options.clock);
+  }
+
+  let seq = 0;
+  let floor = 0;
+  const entries = new LRUCache<string, MemoryEntry>({
+    max: maxEntries,
+    maxSize: maxBytes,
+    sizeCalculation: (entry, key) => entry.value.byteLength + key.length * 2 + entry.tags.reduce((n, t) => n + t.length * 2 + 16, 64),
+    ...(options.clock ? { perf: options.clock } : {}),
+  });
+  const tagVersions = new LRUCache<string, number>({
+    max: maxTagVersions,
+    dispose: (version, _tag, reason) => {
+      if (reason === 'evict' && version > floor) floor = version;
+    },
+  });
+
+  function isFresh(entry: MemoryEntry): boolean {
+    if (entry.fetchSeq < floor) return false;
+    for (const tag of entry.tags) {
+      const version = tagVersions.get(tag);
+      if (version !== undefined && version > entry.fetchSeq) return false;
+    }
+    return true;
+  }
+
+  return {
+    get size() {
+      return entries.size;
+    },
+    get bytes() {
+      return entries.calculatedSize;
+    },
+    get seq() {
+      return seq;
+    },
+    async get(keys): Promise<StoreLookup> {
+      const values: StoreRead[] = new Array(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        const entry = entries.get(key);
+        if (entry === undefined) {
+          values[i] = 'absent';
+        } else if (isFresh(entry)) {
+          values[i] = entry.value;
+        } else {
+          entries.delete(key);
+          values[i] = 'stale';
+        }
+      }
+      return { values, seq };
+    },
+    async set(batch: readonly StoreEntry[]) {
+      let written = 0;
+      for (const entry of batch) {
+        const stored: MemoryEntry = { value: entry.value, tags: entry.tags, fetchSeq: Number(entry.fetchSeq) };
+        // A fill whose tags were invalidated while its resolver ran must not land.
+        if (!isFresh(stored) || !(entry.ttlMs > 0)) continue;
+        entries.set(entry.key, stored, { ttl: Math.ceil(entry.ttlMs) });
+        written++;
+      }
+      return written;
+    },
+    async invalidate(tags) {
+      seq++;
+      for (const tag of tags) tagVersions.set(tag, seq);
+      return seq;
+    },
+    async close() {
+      entries.clear();
+      tagVersions.clear();
+    },
+  };
+}
+
+function positiveInteger(option: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw invalidOption('createMemoryStore', option, 'a positive integer', value);
+  }
+  return value;
+}

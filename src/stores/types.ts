@@ -1,0 +1,77 @@
+/**
+ * The store contract: always async, batch first, bytes in and bytes out.
+ * The codec lives outside the store; the *freshness* rule lives inside it,
+ * because only the store can check an entry against tag versions atomically
+ * (in one Lua script on Redis, in one synchronous step in memory).
+ *
+ * Terminology (shared with the engine):
+ * - sequence: a counter that every invalidation raises. A lookup returns the
+ *   current sequence (a {@link StoreSeq}); a fill records the sequence its
+ *   lookup saw (the "fetch sequence") before the resolver ran.
+ * - tag version: the sequence at which a tag was last invalidated.
+ * - fresh: an entry whose every tag (ancestors included) has a version not
+ *   greater than the entry's fetch sequence, and which is not older than the
+ *   store's floor. Everything else is stale and never returned.
+ */
+
+/** Why a key produced no value. */
+export type StoreMiss =
+  /** No entry under the key (never written, expired, or evicted). */
+  | 'absent'
+  /** An entry exists but a tag it depends on was invalidated after its fetch began. */
+  | 'stale';
+
+/** The outcome of a lookup for one key: the stored bytes, or why there are none. */
+export type StoreRead = Uint8Array | StoreMiss;
+
+/**
+ * A store's invalidation sequence, opaque to the engine: a number for the
+ * memory store, possibly a composite (a string) for a sharded store. The
+ * engine only hands it back in `StoreEntry.fetchSeq` and compares two of them
+ * with `===` (equal means "no invalidation in between").
+ */
+export type StoreSeq = number | string;
+
+/** The answer to one batched lookup. */
+export interface StoreLookup {
+  /** One element per key, in the order of the keys asked for. */
+  readonly values: StoreRead[];
+  /**
+   * The store's invalidation sequence, read atomically with `values`. A fill
+   * of one of these keys passes it back as its `fetchSeq`.
+   */
+  readonly seq: StoreSeq;
+}
+
+/** One entry to write. */
+export interface StoreEntry {
+  readonly key: string;
+  readonly value: Uint8Array;
+  /** The entry's tags with all their ancestors (see `expandTags`). */
+  readonly tags: readonly string[];
+  /** Time to live in milliseconds; positive. */
+  readonly ttlMs: number;
+  /** The `seq` returned by the lookup that preceded the fetch of this value. */
+  readonly fetchSeq: StoreSeq;
+}
+
+/** What a store does. Implementations: `createMemoryStore`, `createRedisStore` (in `cachetag/redis`). */
+export interface Store {
+  /** Reads many keys at once. Stale entries are reported as `'stale'`, never returned. */
+  get(keys: readonly string[]): Promise<StoreLookup>;
+  /**
+   * Writes many entries at once. An entry whose tags were invalidated after
+   * its `fetchSeq` is dropped rather than written (a late fill never lands).
+   * Resolves to the number of entries actually written.
+   */
+  set(entries: readonly StoreEntry[]): Promise<number>;
+  /**
+   * Invalidates tags (and everything below them): raises the sequence and
+   * records it as each tag's version. Resolves once the invalidation is
+   * acknowledged (durably recorded where the store shares state), to the new
+   * sequence.
+   */
+  invalidate(tags: readonly string[]): Promise<StoreSeq>;
+  /** Releases connections and timers. The store must not be used afterwards. */
+  close(): Promise<void>;
+}
