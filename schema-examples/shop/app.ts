@@ -1,0 +1,129 @@
+/**
+ * Builds the shop: an Apollo Server with the cachetag plugin, served over
+ * node:http at /graphql, with Prometheus text at /metrics.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { Counter, Registry } from 'prom-client';
+import { cacheDirectivesTypeDefs, createCache, type Cache, type CacheOptions } from '../../src/index.js';
+import { createApolloPlugin, type ApolloPluginOptions } from '../../src/apollo/index.js';
+import { registerPrometheusMetrics } from '../../src/metrics/prometheus.js';
+import { ShopData } from './data.js';
+import { resolvers, type ShopContext } from './resolvers.js';
+
+export const shopTypeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
+
+export interface ShopOptions {
+  db?: ShopData;
+  cache?: Partial<CacheOptions>;
+  plugin?: ApolloPluginOptions;
+}
+
+export interface Shop {
+  db: ShopData;
+  cache: Cache;
+  apollo: ApolloServer<ShopContext>;
+  registry: Registry;
+  /** Handles one HTTP request (GraphQL at /graphql, metrics at /metrics). */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Starts listening; resolves with the bound port. */
+  listen(port: number, host?: string): Promise<{ server: Server; port: number }>;
+  stop(): Promise<void>;
+}
+
+/** The session of a request: the `x-user-id` header. */
+export const shopSessionId = (context: unknown) => (context as ShopContext).userId;
+
+export async function createShop(options: ShopOptions = {}): Promise<Shop> {
+  const db = options.db ?? new ShopData();
+  const cache = createCache({ sessionId: shopSessionId, ...options.cache });
+  const registry = new Registry();
+  registerPrometheusMetrics(cache, { registry });
+  const dataSourceCalls = new Counter({
+    name: 'example_datasource_calls_total',
+    help: 'Calls to the shop data layer.',
+    labelNames: ['method'],
+    registers: [registry],
+  });
+  let reported: Record<string, number> = {};
+  dataSourceCalls.reset();
+  const apollo = new ApolloServer<ShopContext>({
+    typeDefs: [cacheDirectivesTypeDefs, shopTypeDefs],
+    resolvers,
+    plugins: [createApolloPlugin(cache, { debug: 'header', tagsHeader: 'Surrogate-Key', ...options.plugin })],
+  });
+  await apollo.start();
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/metrics') {
+      for (const [method, count] of Object.entries(db.calls)) {
+        dataSourceCalls.inc({ method }, count - (reported[method] ?? 0));
+      }
+      reported = { ...db.calls };
+      res.writeHead(200, { 'content-type': registry.contentType });
+      res.end(await registry.metrics());
+      return;
+    }
+    if (url.pathname !== '/graphql') {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('Not found: GraphQL is served at /graphql, metrics at /metrics\n');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    let body: unknown = undefined;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        res.writeHead(400, { 'content-type': 'text/plain' });
+        res.end('The request body is not valid JSON\n');
+        return;
+      }
+    }
+    const userId = headers.get('x-user-id');
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: async () => ({ db, ...(userId ? { userId } : {}) }),
+    });
+    const outHeaders: Record<string, string> = {};
+    for (const [key, value] of response.headers) outHeaders[key] = value;
+    res.writeHead(response.status ?? 200, outHeaders);
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  }
+
+  let server: Server | undefined;
+  return {
+    db,
+    cache,
+    apollo,
+    registry,
+    handle,
+    async listen(port, host = '127.0.0.1') {
+      server = createServer((req, res) => {
+        handle(req, res).catch((error: unknown) => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`Internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+        });
+      });
+      await new Promise<void>((resolve) => server!.listen(port, host, resolve));
+      const address = server.address();
+      return { server, port: typeof address === 'object' && address ? address.port : port };
+    },
+    async stop() {
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await apollo.stop();
+      await cache.close();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/** The example server: `npm run example` (PORT, default 4000). */
+import { createShop } from './app.js';
+
+const port = Number(process.env.PORT ?? 4000);
+const shop = await createShop();
+const { port: bound } = await shop.listen(port, process.env.HOST ?? '127.0.0.1');
+console.log(`cachetag shop example (in-memory store) listening:`);
+console.log(`  GraphQL  http://127.0.0.1:${bound}/graphql`);
+console.log(`  metrics  http://127.0.0.1:${bound}/metrics`);
+console.log(
+  `Try: curl -s http://127.0.0.1:${bound}/graphql -H 'content-type: application/json' -H 'x-cachetag-debug: 1' -d '{"query":"{ product(id: 42) { name price reviews { rating } } }"}'`,
+);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    void shop.stop().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,1 @@
+export { createApolloPlugin, defaultDebugHeader, type ApolloPluginOptions } from './plugin.js';

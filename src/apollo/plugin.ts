@@ -1,0 +1,77 @@
+/**
+ * The Apollo Server adapter: a factory that returns plugin hooks, nothing
+ * more. It hands each schema Apollo loads to the engine (which validates its
+ * directives and wraps the cached and mutation resolvers), opens a request
+ * scope per operation, and on the way out adds debug extensions and the CDN
+ * tag header. Mutations are invalidated inside their resolvers, so the
+ * response is sent only after the invalidation was acknowledged.
+ */
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { invalidOption } from '../errors.js';
+import type { Cache } from '../engine/engine.js';
+
+/** The request header that turns debug output on, when {@link ApolloPluginOptions.debug} is `'header'`. */
+export const defaultDebugHeader = 'x-cachetag-debug';
+
+export interface ApolloPluginOptions {
+  /**
+   * Report, in `extensions.cachetag.fields`, every cached field's outcome
+   * (hit, miss or bypass), the reason, its key and tags.
+   * - `false` (default): never.
+   * - `true`: on every response (development only: keys and tags reveal arguments).
+   * - `'header'`: when the request carries the {@link defaultDebugHeader} header with a value other than `0`.
+   */
+  debug?: boolean | 'header';
+  /** The request header read when `debug` is `'header'`. Default {@link defaultDebugHeader}. */
+  debugHeader?: string;
+  /**
+   * A response header listing (space-separated) the tags the response depends
+   * on, for CDNs that purge by tag: `'Surrogate-Key'` (Fastly), `'Cache-Tag'`
+   * (Cloudflare, Akamai). Set only on query responses. Default: none.
+   */
+  tagsHeader?: string;
+}
+
+/** Creates the Apollo Server plugin for a cache. */
+export function createApolloPlugin<TContext extends BaseContext = BaseContext>(cache: Cache, options: ApolloPluginOptions = {}): ApolloServerPlugin<TContext> {
+  if (!cache || typeof cache.instrumentSchema !== 'function') throw invalidOption('createApolloPlugin', 'cache', 'a Cache from createCache()', cache);
+  const debug = options.debug ?? false;
+  if (debug !== true && debug !== false && debug !== 'header') throw invalidOption('createApolloPlugin', 'debug', "true, false or 'header'", debug);
+  const debugHeader = (options.debugHeader ?? defaultDebugHeader).toLowerCase();
+  const tagsHeader = options.tagsHeader;
+  if (tagsHeader !== undefined && (typeof tagsHeader !== 'string' || !/^[A-Za-z0-9-]+$/.test(tagsHeader))) {
+    throw invalidOption('createApolloPlugin', 'tagsHeader', 'an HTTP header name such as "Surrogate-Key"', tagsHeader);
+  }
+
+  return {
+    async serverWillStart({ schema }) {
+      // Validate here too, so a CacheTagSchemaError reaches start() unwrapped.
+      cache.instrumentSchema(schema);
+      return {
+        schemaDidLoadOrUpdate({ apiSchema }) {
+          cache.instrumentSchema(apiSchema);
+        },
+      };
+    },
+    async requestDidStart(requestContext) {
+      const header = requestContext.request.http?.headers.get(debugHeader);
+      const wantsDebug = debug === true || (debug === 'header' && header !== undefined && header !== '0');
+      const scope = cache.beginRequest(requestContext.contextValue, { debug: wantsDebug, collectTags: tagsHeader !== undefined });
+      return {
+        async willSendResponse({ response, operation }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (scope.debug) {
+            result.extensions = {
+              ...result.extensions,
+              cachetag: { fields: scope.debug, ...(scope.invalidated.size ? { invalidated: [...scope.invalidated] } : {}) },
+            };
+          }
+          if (tagsHeader && scope.tags && scope.tags.size > 0 && operation?.operation === 'query') {
+            response.http.headers.set(tagsHeader, [...scope.tags].join(' '));
+          }
+        },
+      };
+    },
+  };
+}

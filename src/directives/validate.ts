@@ -1,0 +1,410 @@
+/**
+ * Validates the cache directives of a schema and compiles them into a
+ * {@link CacheDirectives} model. Like graphql-js's `validateSchema`, it
+ * collects every problem before reporting, so one build lists them all.
+ * Each message names the coordinate and the directive, what was expected,
+ * what was received, and the nearest valid name.
+ */
+import {
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isLeafType,
+  isObjectType,
+  isUnionType,
+  parse,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLInterfaceType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { CacheTagSchemaError, type SchemaProblem, type SourceLocation } from '../errors.js';
+import { didYouMean, quotedList } from '../internal/didYouMean.js';
+import { parseTagTemplate, type TagTemplate, type TemplateSource, type TemplateVariable } from '../tags/template.js';
+import { readDirective } from './read.js';
+import { cacheControlDirective, cacheKeyDirective, cacheNullDirective, cacheTagDirective, federationKeyDirective, invalidatesDirective } from './sdl.js';
+
+/** Apollo's cache hint, as written on a field or a type. */
+export interface CacheHint {
+  /** Seconds; absent when the hint does not set it. */
+  readonly maxAge?: number;
+  readonly scope?: CacheScope;
+  readonly inheritMaxAge?: boolean;
+}
+
+/** Who may share a cached value: everyone, or only the same session. */
+export type CacheScope = 'PUBLIC' | 'PRIVATE';
+
+/** What the directives say about one named type. */
+export interface TypeCacheInfo {
+  readonly name: string;
+  /**
+   * Key field paths when the type is an entity (`[["id"]]`, or
+   * `[["sku"], ["organization", "id"]]` for a composite key), from Federation's
+   * `@key`, else `@cacheKey`, else an `id` field. Absent for non-entities.
+   */
+  readonly keyFields?: readonly (readonly string[])[];
+  readonly hint?: CacheHint;
+  /** Type-level `@cacheTag` templates (they may only use `{$key...}`). */
+  readonly tagTemplates: readonly TagTemplate[];
+}
+
+/** What the directives say about one field of an object type. */
+export interface FieldCacheInfo {
+  /** `Type.field`. */
+  readonly coordinate: string;
+  readonly typeName: string;
+  readonly fieldName: string;
+  readonly hint?: CacheHint;
+  readonly tagTemplates: readonly TagTemplate[];
+  readonly invalidates: readonly TagTemplate[];
+  /** True when `@cacheNull` asks for null results to be cached. */
+  readonly cacheNull: boolean;
+}
+
+/** The compiled cache directives of a schema. */
+export interface CacheDirectives {
+  readonly types: ReadonlyMap<string, TypeCacheInfo>;
+  readonly fields: ReadonlyMap<string, FieldCacheInfo>;
+}
+
+export interface ValidateOptions {
+  /** Whether the cache has a `sessionId` function; without one, `scope: PRIVATE` is a problem. */
+  readonly hasSessionId: boolean;
+}
+
+/** Reads and checks every cache directive; returns the model and all problems found. */
+export function validateCacheDirectives(schema: GraphQLSchema, options: ValidateOptions): { directives: CacheDirectives; problems: SchemaProblem[] } {
+  const problems: SchemaProblem[] = [];
+  const types = new Map<string, TypeCacheInfo>();
+  const fields = new Map<string, FieldCacheInfo>();
+  const rootNames = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name, schema.getSubscriptionType()?.name].filter(Boolean) as string[]);
+  const mutationType = schema.getMutationType();
+
+  const namedTypes = Object.values(schema.getTypeMap()).filter((t) => !t.name.startsWith('__'));
+  // Interfaces first, so object types can inherit their keys.
+  namedTypes.sort((a, b) => Number(isObjectType(a)) - Number(isObjectType(b)));
+  for (const type of namedTypes) {
+    if (!isObjectType(type) && !isInterfaceType(type) && !isUnionType(type)) continue;
+    const hint = readHint(type, type.name, problems, options);
+    let keyFields: (readonly string[])[] | undefined;
+    const tagTemplates: TagTemplate[] = [];
+    if (isObjectType(type) || isInterfaceType(type)) {
+      keyFields = readKeyFields(type, problems);
+      if (!keyFields && isObjectType(type)) {
+        for (const iface of type.getInterfaces()) {
+          const inherited = types.get(iface.name)?.keyFields;
+          if (inherited && inherited.every((path) => path[0]! in type.getFields())) {
+            keyFields = inherited.map((p) => [...p]);
+            break;
+          }
+        }
+      }
+    }
+    if (isObjectType(type)) {
+      for (const use of readDirective(type, cacheTagDirective, type.name, problems)) {
+        const template = compileTemplate(
+          use.values.format,
+          { schema, coordinate: type.name, directive: 'cacheTag', location: use.location, type, keyFields },
+          problems,
+        );
+        if (template) tagTemplates.push(template);
+      }
+    }
+    types.set(type.name, { name: type.name, ...(keyFields ? { keyFields } : {}), ...(hint ? { hint } : {}), tagTemplates });
+  }
+
+  for (const type of namedTypes) {
+    if (!isObjectType(type)) continue;
+    const isRoot = rootNames.has(type.name);
+    for (const field of Object.values(type.getFields())) {
+      const coordinate = `${type.name}.${field.name}`;
+      const hint = readHint(field, coordinate, problems, options);
+      const context = { schema, coordinate, type, field, isRoot };
+      const tagTemplates: TagTemplate[] = [];
+      for (const use of readDirective(field, cacheTagDirective, coordinate, problems)) {
+        const template = compileTemplate(use.values.format, { ...context, directive: 'cacheTag', location: use.location }, problems);
+        if (template) tagTemplates.push(template);
+      }
+      const invalidates: TagTemplate[] = [];
+      for (const use of readDirective(field, invalidatesDirective, coordinate, problems)) {
+        if (type !== mutationType) {
+          problems.push({
+            coordinate,
+            directive: 'invalidates',
+            location: use.location,
+            message: mutationType
+              ? `${coordinate}: @invalidates is only allowed on fields of the mutation type (${mutationType.name}); ${type.name} is not the mutation type.`
+              : `${coordinate}: @invalidates is only allowed on fields of the mutation type, and this schema has no mutation type.`,
+          });
+          continue;
+        }
+        const template = compileTemplate(use.values.format, { ...context, directive: 'invalidates', location: use.location }, problems);
+        if (template) invalidates.push(template);
+      }
+      const cacheNull = readDirective(field, cacheNullDirective, coordinate, problems).length > 0;
+      if (hint || tagTemplates.length || invalidates.length || cacheNull) {
+        fields.set(coordinate, { coordinate, typeName: type.name, fieldName: field.name, ...(hint ? { hint } : {}), tagTemplates, invalidates, cacheNull });
+      }
+    }
+  }
+  return { directives: { types, fields }, problems };
+}
+
+/** Like {@link validateCacheDirectives}, but throws one {@link CacheTagSchemaError} listing every problem. */
+export function assertValidCacheDirectives(schema: GraphQLSchema, options: ValidateOptions): CacheDirectives {
+  const { directives, problems } = validateCacheDirectives(schema, options);
+  if (problems.length > 0) throw new CacheTagSchemaError(problems);
+  return directives;
+}
+
+function readHint(
+  element: GraphQLNamedType | GraphQLField<unknown, unknown>,
+  coordinate: string,
+  problems: SchemaProblem[],
+  options: ValidateOptions,
+): CacheHint | undefined {
+  const uses = readDirective(element, cacheControlDirective, coordinate, problems);
+  const use = uses[0];
+  if (!use) return undefined;
+  const { maxAge, scope, inheritMaxAge } = use.values as { maxAge?: unknown; scope?: unknown; inheritMaxAge?: unknown };
+  const hint: { maxAge?: number; scope?: CacheScope; inheritMaxAge?: boolean } = {};
+  if (maxAge !== undefined && maxAge !== null) {
+    if (typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge < 0) {
+      problems.push({
+        coordinate,
+        directive: 'cacheControl',
+        location: use.location,
+        message: `${coordinate}: @cacheControl(maxAge:) must be a whole number of seconds >= 0; received ${JSON.stringify(maxAge)}.`,
+      });
+    } else {
+      hint.maxAge = maxAge;
+    }
+  }
+  if (scope !== undefined && scope !== null) {
+    if (scope !== 'PUBLIC' && scope !== 'PRIVATE') {
+      problems.push({
+        coordinate,
+        directive: 'cacheControl',
+        location: use.location,
+        message: `${coordinate}: @cacheControl(scope:) must be PUBLIC or PRIVATE; received ${JSON.stringify(scope)}.`,
+      });
+    } else {
+      hint.scope = scope;
+      if (scope === 'PRIVATE' && !options.hasSessionId) {
+        problems.push({
+          coordinate,
+          directive: 'cacheControl',
+          location: use.location,
+          message: `${coordinate}: @cacheControl(scope: PRIVATE) needs a sessionId function (createCache({ sessionId })) to keep each user's entries apart; none was given.`,
+        });
+      }
+    }
+  }
+  if (inheritMaxAge === true) hint.inheritMaxAge = true;
+  return hint;
+}
+
+function readKeyFields(type: GraphQLObjectType | GraphQLInterfaceType, problems: SchemaProblem[]): (readonly string[])[] | undefined {
+  for (const directive of [federationKeyDirective, cacheKeyDirective]) {
+    const uses = readDirective(type, directive, type.name, problems);
+    const use = uses.find((u) => u.values.resolvable !== false) ?? uses[0];
+    if (!use) continue;
+    const fields = String(use.values.fields ?? '');
+    const report = (detail: string) =>
+      problems.push({
+        coordinate: type.name,
+        directive: directive.name,
+        location: use.location,
+        message: `${type.name}: @${directive.name}(fields: ${JSON.stringify(fields)}) ${detail}`,
+      });
+    let selectionSet: SelectionSetNode;
+    try {
+      selectionSet = (parse(`{${fields}}`, { noLocation: true }).definitions[0] as OperationDefinitionNode).selectionSet;
+    } catch {
+      report('is not a valid field selection; expected field names separated by spaces, such as "id" or "sku region".');
+      return undefined;
+    }
+    const paths: string[][] = [];
+    if (!collectKeyPaths(type, selectionSet, [], paths, report)) return undefined;
+    if (paths.length === 0) {
+      report('names no fields; expected at least one key field.');
+      return undefined;
+    }
+    return paths;
+  }
+  return 'id' in type.getFields() ? [['id']] : undefined;
+}
+
+function collectKeyPaths(
+  type: GraphQLObjectType | GraphQLInterfaceType,
+  selectionSet: SelectionSetNode,
+  prefix: string[],
+  paths: string[][],
+  report: (detail: string) => void,
+): boolean {
+  const available = Object.keys(type.getFields());
+  for (const selection of selectionSet.selections) {
+    if (selection.kind !== 'Field') {
+      report('may only select fields.');
+      return false;
+    }
+    const name = selection.name.value;
+    const field = type.getFields()[name];
+    if (!field) {
+      report(
+        `names field "${[...prefix, name].join('.')}", which ${type.name} does not have; expected one of ${quotedList(available)}.${didYouMean(name, available)}`,
+      );
+      return false;
+    }
+    const named = getNamedType(field.type);
+    if (selection.selectionSet) {
+      if (!isObjectType(named) && !isInterfaceType(named)) {
+        report(`selects sub-fields of "${[...prefix, name].join('.')}", which is a ${named.name} with no fields.`);
+        return false;
+      }
+      if (!collectKeyPaths(named, selection.selectionSet, [...prefix, name], paths, report)) return false;
+    } else if (!isLeafType(named)) {
+      report(`names "${[...prefix, name].join('.')}", which is a ${named.name} object; select its key fields, such as "${name} { id }".`);
+      return false;
+    } else {
+      paths.push([...prefix, name]);
+    }
+  }
+  return true;
+}
+
+interface TemplateContext {
+  readonly schema: GraphQLSchema;
+  readonly coordinate: string;
+  readonly directive: 'cacheTag' | 'invalidates';
+  readonly location: SourceLocation | undefined;
+  /** The object type holding the directive (type-level) or the field's parent type. */
+  readonly type: GraphQLObjectType;
+  readonly field?: GraphQLField<unknown, unknown>;
+  readonly isRoot?: boolean;
+  readonly keyFields?: readonly (readonly string[])[] | undefined;
+}
+
+function compileTemplate(format: unknown, context: TemplateContext, problems: SchemaProblem[]): TagTemplate | undefined {
+  const head = `${context.coordinate}: @${context.directive}(format: ${JSON.stringify(format)})`;
+  const report = (detail: string) =>
+    problems.push({ coordinate: context.coordinate, directive: context.directive, location: context.location, message: `${head} ${detail}` });
+  if (typeof format !== 'string') {
+    report(`expects a String; received ${JSON.stringify(format)}.`);
+    return undefined;
+  }
+  const parsed = parseTagTemplate(format);
+  if ('error' in parsed) {
+    report(
+      `is not a valid tag template: ${parsed.error}.${parsed.unknownSource ? didYouMean(parsed.unknownSource, ['$args', '$key', '$parent', '$result']) : ''}`,
+    );
+    return undefined;
+  }
+  const allowed = allowedSources(context);
+  let ok = true;
+  for (const variable of parsed.variables) {
+    if (!allowed.sources.includes(variable.source)) {
+      report(
+        `uses {${variable.text}}, but ${variable.source} is not available in ${allowed.where}; use ${allowed.sources.length ? allowed.sources.join(' or ') : 'no variables'} there.`,
+      );
+      ok = false;
+      continue;
+    }
+    const detail = checkVariable(variable, context);
+    if (detail) {
+      report(detail);
+      ok = false;
+    }
+  }
+  return ok ? parsed : undefined;
+}
+
+function allowedSources(context: TemplateContext): { sources: TemplateSource[]; where: string } {
+  if (!context.field) return { sources: ['$key'], where: `@cacheTag on a type (only the type's key fields are known there)` };
+  if (context.directive === 'invalidates') return { sources: ['$args', '$result'], where: '@invalidates' };
+  return context.isRoot
+    ? { sources: ['$args'], where: `@cacheTag on a field of the root type ${context.type.name}` }
+    : { sources: ['$args', '$parent'], where: '@cacheTag on a field' };
+}
+
+function checkVariable(variable: TemplateVariable, context: TemplateContext): string | undefined {
+  const [first, ...rest] = variable.path as [string, ...string[]];
+  switch (variable.source) {
+    case '$key': {
+      const keys = (context.keyFields ?? []).map((p) => p.join('.'));
+      if (keys.length === 0) {
+        return `uses {${variable.text}}, but ${context.type.name} has no key fields; declare @key(fields: ...) or @cacheKey(fields: ...), or give it an "id" field.`;
+      }
+      const path = variable.path.join('.');
+      return keys.includes(path)
+        ? undefined
+        : `uses {${variable.text}}, but "${path}" is not a key field of ${context.type.name}; expected one of ${quotedList(keys)}.${didYouMean(path, keys)}`;
+    }
+    case '$args': {
+      const field = context.field!;
+      const names = field.args.map((a) => a.name);
+      const arg = field.args.find((a) => a.name === first);
+      if (!arg) {
+        return names.length
+          ? `references argument "${first}", which ${context.coordinate} does not have; expected one of ${quotedList(names)}.${didYouMean(first, names)}`
+          : `references argument "${first}", but ${context.coordinate} takes no arguments.`;
+      }
+      return walkInput(arg.type, first, rest, variable);
+    }
+    case '$parent':
+      return walkOutput(context.type, [], variable.path, variable, 'the parent type');
+    case '$result':
+      return walkOutput(context.field!.type, [], variable.path, variable, 'the result');
+  }
+}
+
+function walkInput(type: GraphQLInputType, pathSoFar: string, rest: readonly string[], variable: TemplateVariable): string | undefined {
+  let named = getNamedType(type);
+  let walked = pathSoFar;
+  for (const segment of rest) {
+    if (!isInputObjectType(named)) {
+      return `references "${walked}.${segment}", but "${walked}" is a ${named.name}, which has no fields.`;
+    }
+    const fieldNames = Object.keys(named.getFields());
+    const next = named.getFields()[segment];
+    if (!next)
+      return `references "${walked}.${segment}", but input type ${named.name} has no field "${segment}"; expected one of ${quotedList(fieldNames)}.${didYouMean(segment, fieldNames)}`;
+    named = getNamedType(next.type);
+    walked += `.${segment}`;
+  }
+  if (isInputObjectType(named)) {
+    const first = Object.keys(named.getFields())[0] ?? 'id';
+    return `references "${walked}", which is the input object ${named.name}; a template variable must name a scalar or enum value, such as {$${variable.source.slice(1)}.${walked}.${first}}.`;
+  }
+  return undefined;
+}
+
+function walkOutput(type: GraphQLOutputType, walked: string[], path: readonly string[], variable: TemplateVariable, what: string): string | undefined {
+  let named = getNamedType(type);
+  const seen: string[] = [...walked];
+  for (const segment of path) {
+    if (isUnionType(named))
+      return `references "${[...seen, segment].join('.')}", but "${seen.join('.') || what}" is the union ${named.name}, whose members share no fields.`;
+    if (!isObjectType(named) && !isInterfaceType(named)) {
+      return `references "${[...seen, segment].join('.')}", but "${seen.join('.')}" is a ${named.name}, which has no fields.`;
+    }
+    const fieldNames = Object.keys(named.getFields());
+    const next = named.getFields()[segment];
+    if (!next) {
+      return `references "${[...seen, segment].join('.')}", but ${named.name} has no field "${segment}"; expected one of ${quotedList(fieldNames)}.${didYouMean(segment, fieldNames)}`;
+    }
+    named = getNamedType(next.type);
+    seen.push(segment);
+  }
+  if (!isLeafType(named) && !isEnumType(named)) {
+    return `references "${seen.join('.')}", which is a ${named.name} object; a template variable must name a scalar or enum value, such as {${variable.text}.id}.`;
+  }
+  return undefined;
+}

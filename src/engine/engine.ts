@@ -1,0 +1,509 @@
+/**
+ * The engine: field-level caching of resolver results, with dependency tags.
+ *
+ * Terminology
+ * - tag: a `:`-separated dependency path (`Product:42`, `Store:2:products`).
+ *   Invalidating a tag invalidates everything tagged with it or below it.
+ * - sequence / tag version: the store counts invalidations; a tag's version is
+ *   the sequence at which it was last invalidated.
+ * - entry: one resolver result in the store, with its tags (ancestors
+ *   included) and the sequence its lookup saw before the resolver ran (its
+ *   fetch sequence). It is fresh while no tag version exceeds that sequence.
+ * - fence: that fetch sequence. A resolver that started before an
+ *   invalidation carries an older fence, so its late fill is refused by the
+ *   store and could not be read back anyway: no stale write survives an
+ *   acknowledged invalidation.
+ * - scope: PUBLIC entries are shared; PRIVATE entries are keyed by the session.
+ * - flight: one running resolver whose result concurrent misses share.
+ * - request scope: per-request state (the lookup DataLoader, debug records).
+ *
+ * The order of one cached resolution: key → batched lookup (hit: decode a
+ * private copy) → miss: join a flight from the same sequence, or start one →
+ * run the resolver → derive tags → encode (before anyone can mutate the
+ * value) → queue the fill, fenced by the lookup's sequence.
+ */
+import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import { CacheTagError, invalidOption } from '../errors.js';
+import { assertValidCacheDirectives } from '../directives/validate.js';
+import { createCodec, type Codec, type CodecOptions } from '../codec/codec.js';
+import { assertEncodable } from '../codec/encodable.js';
+import { createMemoryStore } from '../stores/memory.js';
+import type { Store, StoreSeq } from '../stores/types.js';
+import { assertValidTag, expandTags } from '../tags/hierarchy.js';
+import { addEntityTags, deriveEntityTags, entityIdentity, type DeriveProblem } from '../tags/derive.js';
+import { fillTagTemplate, literalPrefix } from '../tags/template.js';
+import { canonicalize, describeKey, entryKey, type KeyParts } from './key.js';
+import { buildCachePlan, type CachePlan, type FieldPlan } from './plan.js';
+import { SingleFlight, type FlightResult } from './singleFlight.js';
+import { FillQueue } from './fillQueue.js';
+import { RequestScope, type FieldDebugRecord, type Lookup, type RequestScopeOptions } from './requestScope.js';
+import { createStats, fieldChannel, invalidationChannel, type CacheStats, type FieldEvent, type FieldReason } from '../metrics/events.js';
+
+/** Reads the session id of a request from its GraphQL context; `undefined` or `null` means "no session". */
+export type SessionIdFunction = (context: unknown) => string | null | undefined;
+
+/** Where warnings go. */
+export interface Logger {
+  warn(message: string): void;
+}
+
+/** Default `sessionId`: none, so PRIVATE fields are rejected at schema build. */
+export const defaultSessionId: SessionIdFunction | undefined = undefined;
+
+export interface CacheOptions {
+  /** Where entries live. Default: `createMemoryStore()` (bounded, in-process). */
+  store?: Store;
+  /** Keys PRIVATE fields per user. Required when the schema has `@cacheControl(scope: PRIVATE)`. */
+  sessionId?: SessionIdFunction;
+  /** A codec, or options for the default msgpackr + lz4 codec. */
+  codec?: Codec | CodecOptions;
+  /** Rethrow store and codec failures instead of treating them as misses (for tests). Default false. */
+  strict?: boolean;
+  /** Receives one warning per distinct problem. Default: `console`. */
+  logger?: Logger;
+}
+
+/** A cache: give it a schema (through the Apollo plugin or {@link Cache.instrumentSchema}) and it caches resolver results. */
+export interface Cache {
+  readonly store: Store;
+  /**
+   * Invalidates tags and everything below them (`'Org:1'` covers
+   * `'Org:1:stores:2'`). Resolves once the store acknowledged it; from then
+   * on no read returns an entry that depends on them. Throws `INVALID_TAG`
+   * for a malformed tag, before invalidating anything.
+   */
+  invalidate(tags: string | readonly string[]): Promise<void>;
+  /**
+   * Validates the schema's cache directives (throwing one
+   * `CacheTagSchemaError` listing every problem) and wraps, in place, the
+   * resolvers of cached fields and mutation fields. Idempotent.
+   */
+  instrumentSchema(schema: GraphQLSchema): CachePlan;
+  /** The plan of an instrumented schema. */
+  planOf(schema: GraphQLSchema): CachePlan | undefined;
+  /**
+   * Opens the per-request scope for a GraphQL context object. Optional: a
+   * context seen for the first time gets a default scope. Adapters call it
+   * to ask for debug records or response tags.
+   */
+  beginRequest(context: object, options?: RequestScopeOptions): RequestScope;
+  /** The scope of a context, if one was opened. */
+  requestScope(context: object): RequestScope | undefined;
+  /** Cumulative counters. */
+  stats(): CacheStats;
+  /** Resolves when every queued fill has been written. Tests use it instead of sleeping. */
+  idle(): Promise<void>;
+  /** Waits for pending fills and closes the store. */
+  close(): Promise<void>;
+}
+
+const ORIGINAL_RESOLVER = Symbol('cachetag.originalResolver');
+type Resolver = GraphQLFieldResolver<unknown, unknown>;
+type WrappedResolver = Resolver & { [ORIGINAL_RESOLVER]?: Resolver | undefined };
+
+/** Creates a cache. See {@link CacheOptions}. */
+export function createCache(options: CacheOptions = {}): Cache {
+  if (options === null || typeof options !== 'object') throw invalidOption('createCache', 'options', 'an object', options);
+  const store = options.store ?? createMemoryStore();
+  for (const method of ['get', 'set', 'invalidate', 'close'] as const) {
+    if (typeof store?.[method] !== 'function') throw invalidOption('createCache', 'store', 'a Store (an object with get, set, invalidate and close)', store);
+  }
+  if (options.sessionId !== undefined && typeof options.sessionId !== 'function') {
+    throw invalidOption('createCache', 'sessionId', 'a function (context) => string | undefined', options.sessionId);
+  }
+  const codec: Codec = options.codec && 'encode' in options.codec ? options.codec : createCodec(options.codec as CodecOptions | undefined);
+  const sessionId = options.sessionId;
+  const strict = options.strict ?? false;
+  const logger: Logger = options.logger ?? console;
+  const stats = createStats();
+  const flights = new SingleFlight();
+  const scopes = new WeakMap<object, RequestScope>();
+  const plans = new WeakMap<GraphQLSchema, CachePlan>();
+  const warned = new Set<string>();
+
+  function warnOnce(id: string, message: string): void {
+    if (warned.has(id)) return;
+    warned.add(id);
+    logger.warn(`[cachetag] ${message}`);
+  }
+
+  function storeFailed(error: unknown, what: string): void {
+    const code = error instanceof CacheTagError ? error.code : 'STORE_UNAVAILABLE';
+    stats.errors[code] = (stats.errors[code] ?? 0) + 1;
+    warnOnce(
+      `store:${what}:${code}`,
+      `${what} failed (${code}): ${error instanceof Error ? error.message : String(error)}. Serving uncached; further ${code} failures of this kind are counted in stats().errors, not logged.`,
+    );
+  }
+
+  const fills = new FillQueue(store, (error) => {
+    if (strict) throw error;
+    storeFailed(error, 'Writing cache entries');
+  });
+
+  function scopeOf(context: unknown): RequestScope {
+    if (context === null || typeof context !== 'object') return new RequestScope(store);
+    let scope = scopes.get(context);
+    if (!scope) {
+      scope = new RequestScope(store);
+      scopes.set(context, scope);
+    }
+    return scope;
+  }
+
+  function report(scope: RequestScope, info: GraphQLResolveInfo, plan: FieldPlan, event: FieldEvent, keyParts?: KeyParts, tags?: readonly string[]): void {
+    if (event.outcome === 'hit') stats.hits++;
+    else if (event.outcome === 'miss') stats.misses++;
+    else stats.bypasses++;
+    if (tags && scope.tags) for (const tag of tags) scope.tags.add(tag);
+    if (fieldChannel.hasSubscribers) fieldChannel.publish(event);
+    if (scope.debug) {
+      const record: FieldDebugRecord = {
+        path: pathOf(info),
+        coordinate: plan.coordinate,
+        outcome: event.outcome,
+        ...(event.reason ? { reason: event.reason } : {}),
+        ...(event.key ? { key: event.key } : {}),
+        ...(keyParts ? { keyParts: describeKey(keyParts) } : {}),
+        ...(tags ? { tags } : {}),
+      };
+      scope.debug.push(record);
+    }
+  }
+
+  /** The parent's identity and own tags, or undefined when the parent cannot be identified. */
+  function parentOf(cachePlan: CachePlan, plan: FieldPlan, source: unknown): { identity: string; tags: string[] } | undefined {
+    if (cachePlan.schema.getQueryType()?.name === plan.typeName) return { identity: '', tags: [] };
+    const typeInfo = cachePlan.types.get(plan.typeName);
+    if (typeInfo?.keyFields) {
+      const identity = entityIdentity(typeInfo, source);
+      if (!identity) return undefined;
+      const tags = new Set<string>();
+      addEntityTags(typeInfo, identity, tags);
+      return { identity: identity.tag, tags: [...tags] };
+    }
+    // A non-entity parent is identified by its whole value.
+    try {
+      assertEncodable(source, () => plan.coordinate);
+    } catch {
+      return undefined;
+    }
+    return { identity: `~${canonicalize(source)}`, tags: [] };
+  }
+
+  async function resolveCached(
+    cachePlan: CachePlan,
+    plan: FieldPlan,
+    resolve: Resolver,
+    source: unknown,
+    args: Record<string, unknown>,
+    context: unknown,
+    info: GraphQLResolveInfo,
+  ): Promise<unknown> {
+    const scope = scopeOf(context);
+    const bypass = (reason: FieldReason, keyParts?: KeyParts) => {
+      report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'bypass', reason }, keyParts);
+      return resolve(source, args, context, info);
+    };
+
+    let scopeId = 'PUBLIC';
+    if (plan.scope === 'PRIVATE') {
+      const session = sessionId?.(context);
+      if (session === undefined || session === null || session === '') return bypass('no-session');
+      scopeId = `PRIVATE:${String(session)}`;
+    }
+    const parent = parentOf(cachePlan, plan, source);
+    if (!parent) return bypass('no-parent-identity');
+    const fieldTags = new Set(parent.tags);
+    for (const template of plan.tagTemplates) {
+      const filled = fillTagTemplate(template, { $args: args, $parent: source });
+      if (!filled.ok) {
+        warnOnce(
+          `tag-value:${plan.coordinate}:${template.format}`,
+          `${plan.coordinate}: @cacheTag(format: "${template.format}") has no value for {${filled.variable}} in this request, so the result cannot be tagged soundly and is served uncached.`,
+        );
+        return bypass('tag-value-missing');
+      }
+      for (const tag of filled.tags) fieldTags.add(tag);
+    }
+    const keyParts: KeyParts = { schemaHash: cachePlan.schemaHash, coordinate: plan.coordinate, parentIdentity: parent.identity, args, scope: scopeId };
+    const key = entryKey(keyParts);
+
+    let lookup: Lookup;
+    try {
+      lookup = await scope.lookups.load(key);
+    } catch (error) {
+      if (strict) throw error;
+      storeFailed(error, 'Reading cache entries');
+      return bypass('store-error', keyParts);
+    }
+
+    let missReason: FieldReason = lookup.read === 'stale' ? 'stale' : 'absent';
+    if (typeof lookup.read !== 'string') {
+      try {
+        const [tags, value] = decodeEntry(codec, lookup.read);
+        report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'hit', key }, keyParts, tags);
+        return value;
+      } catch (error) {
+        if (strict) throw error;
+        storeFailed(error, 'Decoding a cache entry');
+        missReason = 'corrupt';
+      }
+    }
+
+    const joined = flights.join(key, lookup.seq);
+    if (joined) {
+      stats.joinedFlights++;
+      const shared = await joined;
+      if (shared.frame !== undefined) {
+        const [tags, value] = decodeEntry(codec, shared.frame);
+        report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'miss', reason: 'joined-flight', key }, keyParts, tags);
+        return value;
+      }
+      if (shared.value === null || shared.value === undefined) {
+        report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'miss', reason: 'joined-flight', key }, keyParts);
+        return shared.value;
+      }
+      return bypass('unserializable', keyParts);
+    }
+
+    let outcomeReason: FieldReason = missReason;
+    let entryTags: string[] | undefined;
+    const result = await flights.start(key, lookup.seq, async (): Promise<FlightResult> => {
+      const value = await resolve(source, args, context, info);
+      const fill = prepareFill(cachePlan, plan, value, fieldTags, context, info);
+      if (typeof fill === 'string') {
+        outcomeReason = fill;
+        return { value, frame: undefined };
+      }
+      entryTags = fill.tags;
+      fills.push({ key, value: fill.frame, tags: expandTags(fill.tags), ttlMs: plan.ttlMs, fetchSeq: lookup.seq as StoreSeq });
+      stats.fills++;
+      return { value, frame: fill.frame };
+    });
+    if (outcomeReason === missReason) {
+      report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'miss', reason: missReason, key }, keyParts, entryTags);
+    } else {
+      report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'bypass', reason: outcomeReason, key }, keyParts);
+    }
+    return result.value;
+  }
+
+  /** Tags and frame of a fresh value, or the reason it cannot be cached. */
+  function prepareFill(
+    cachePlan: CachePlan,
+    plan: FieldPlan,
+    value: unknown,
+    fieldTags: ReadonlySet<string>,
+    context: unknown,
+    info: GraphQLResolveInfo,
+  ): { tags: string[]; frame: Uint8Array } | FieldReason {
+    if ((value === null || value === undefined) && !plan.cacheNull) return 'null';
+    if (value instanceof Error) return 'error';
+    const tags = new Set(fieldTags);
+    const problem = deriveEntityTags(info.returnType, value, { schema: cachePlan.schema, types: cachePlan.types, contextValue: context, info }, tags);
+    if (problem) {
+      warnOnce(`derive:${plan.coordinate}:${problem.kind}`, describeDeriveProblem(plan, problem));
+      return problem.kind === 'too-deep' ? 'unserializable' : problem.kind;
+    }
+    try {
+      assertEncodable(value, () => plan.coordinate);
+      const tagList = [...tags];
+      // The entry carries its tags, so a hit can report them (debug output, CDN tag headers).
+      const frame = codec.encode([tagList, value === undefined ? null : value]);
+      return { tags: tagList, frame };
+    } catch (error) {
+      if (!(error instanceof CacheTagError)) throw error;
+      warnOnce(`encode:${plan.coordinate}:${error.code}`, error.message);
+      return error.code === 'VALUE_TOO_LARGE' ? 'too-large' : 'unserializable';
+    }
+  }
+
+  async function invalidateTags(tags: readonly string[], source: 'mutation' | 'api', coordinate?: string): Promise<void> {
+    if (tags.length === 0) return;
+    await store.invalidate(tags);
+    stats.invalidations++;
+    stats.invalidatedTags += tags.length;
+    if (invalidationChannel.hasSubscribers) invalidationChannel.publish({ tags, source, ...(coordinate ? { coordinate } : {}) });
+  }
+
+  /** Tags a mutation invalidates: its `@invalidates` templates, and (on success) every entity of its result. */
+  function mutationTags(
+    cachePlan: CachePlan,
+    plan: FieldPlan,
+    args: Record<string, unknown>,
+    result: { value: unknown } | undefined,
+    context: unknown,
+    info: GraphQLResolveInfo,
+  ): string[] {
+    const tags = new Set<string>();
+    for (const template of plan.invalidates) {
+      const usesResult = template.variables.some((v) => v.source === '$result');
+      if (usesResult && !result) continue;
+      const filled = fillTagTemplate(template, { $args: args, $result: result?.value });
+      if (filled.ok) {
+        for (const tag of filled.tags) tags.add(tag);
+        continue;
+      }
+      const prefix = literalPrefix(template);
+      if (prefix) {
+        tags.add(prefix);
+        warnOnce(
+          `invalidates:${plan.coordinate}:${template.format}`,
+          `${plan.coordinate}: @invalidates(format: "${template.format}") has no value for {${filled.variable}}; invalidated "${prefix}" (everything below it) instead.`,
+        );
+      } else {
+        warnOnce(
+          `invalidates-none:${plan.coordinate}:${template.format}`,
+          `${plan.coordinate}: @invalidates(format: "${template.format}") has no value for {${filled.variable}} and no literal prefix to fall back on; this tag could not be invalidated. Start the format with a literal segment ("Type:...").`,
+        );
+      }
+    }
+    if (result) {
+      const problem = deriveEntityTags(info.returnType, result.value, { schema: cachePlan.schema, types: cachePlan.types, contextValue: context, info }, tags);
+      if (problem) {
+        const fallback = problem.kind === 'too-deep' ? undefined : problem.typeName;
+        if (fallback) tags.add(fallback);
+        warnOnce(
+          `mutation-derive:${plan.coordinate}:${problem.kind}`,
+          `${describeDeriveProblem(plan, problem)}${fallback ? ` Invalidated every "${fallback}" instead.` : ''}`,
+        );
+      }
+    }
+    return [...tags];
+  }
+
+  async function resolveMutation(
+    cachePlan: CachePlan,
+    plan: FieldPlan,
+    resolve: Resolver,
+    source: unknown,
+    args: Record<string, unknown>,
+    context: unknown,
+    info: GraphQLResolveInfo,
+  ): Promise<unknown> {
+    let value: unknown;
+    try {
+      value = await resolve(source, args, context, info);
+    } catch (error) {
+      // A failed mutation may still have written: invalidate what its arguments alone name.
+      await invalidateForMutation(cachePlan, plan, args, undefined, context, info);
+      throw error;
+    }
+    await invalidateForMutation(cachePlan, plan, args, value instanceof Error ? undefined : { value }, context, info);
+    return value;
+  }
+
+  async function invalidateForMutation(
+    cachePlan: CachePlan,
+    plan: FieldPlan,
+    args: Record<string, unknown>,
+    result: { value: unknown } | undefined,
+    context: unknown,
+    info: GraphQLResolveInfo,
+  ): Promise<void> {
+    const tags = mutationTags(cachePlan, plan, args, result, context, info);
+    if (tags.length === 0) return;
+    const scope = context !== null && typeof context === 'object' ? scopes.get(context) : undefined;
+    for (const tag of tags) scope?.invalidated.add(tag);
+    try {
+      await invalidateTags(tags, 'mutation', plan.coordinate);
+    } catch (error) {
+      if (strict) throw error;
+      storeFailed(error, `Invalidating after ${plan.coordinate}`);
+    }
+  }
+
+  function wrap(cachePlan: CachePlan, plan: FieldPlan, original: Resolver | undefined): WrappedResolver {
+    const resolve: Resolver = original ?? defaultFieldResolver;
+    const wrapped: WrappedResolver =
+      plan.mode === 'cache'
+        ? (source, args, context, info) => resolveCached(cachePlan, plan, resolve, source, args, context, info)
+        : (source, args, context, info) => resolveMutation(cachePlan, plan, resolve, source, args, context, info);
+    wrapped[ORIGINAL_RESOLVER] = original;
+    return wrapped;
+  }
+
+  return {
+    store,
+    async invalidate(tags) {
+      const list = typeof tags === 'string' ? [tags] : [...tags];
+      list.forEach((tag) => assertValidTag(tag));
+      await invalidateTags([...new Set(list)], 'api');
+    },
+    instrumentSchema(schema) {
+      const existing = plans.get(schema);
+      if (existing) return existing;
+      const directives = assertValidCacheDirectives(schema, { hasSessionId: sessionId !== undefined });
+      const cachePlan = buildCachePlan(schema, directives);
+      for (const plan of cachePlan.fields.values()) {
+        const type = schema.getType(plan.typeName) as { getFields(): Record<string, { resolve?: WrappedResolver }> };
+        const field = type.getFields()[plan.fieldName]!;
+        const current = field.resolve;
+        const original = current && ORIGINAL_RESOLVER in current ? current[ORIGINAL_RESOLVER] : current;
+        // Caching a property read would cost a lookup and save nothing: only real resolvers are wrapped.
+        if (plan.mode === 'cache' && original === undefined) continue;
+        field.resolve = wrap(cachePlan, plan, original);
+      }
+      plans.set(schema, cachePlan);
+      return cachePlan;
+    },
+    planOf(schema) {
+      return plans.get(schema);
+    },
+    beginRequest(context, scopeOptions) {
+      const scope = new RequestScope(store, scopeOptions);
+      scopes.set(context, scope);
+      return scope;
+    },
+    requestScope(context) {
+      return scopes.get(context);
+    },
+    stats() {
+      return { ...stats, errors: { ...stats.errors } };
+    },
+    idle() {
+      return fills.idle();
+    },
+    async close() {
+      await fills.idle();
+      await store.close();
+    },
+  };
+}
+
+/** graphql-js's default resolver, restated so a wrapped field without resolver behaves the same. */
+const defaultFieldResolver: Resolver = (source, args, context, info) => {
+  if (source !== null && (typeof source === 'object' || typeof source === 'function')) {
+    const property = (source as Record<string, unknown>)[info.fieldName];
+    if (typeof property === 'function') return (property as (...a: unknown[]) => unknown).call(source, args, context, info);
+    return property;
+  }
+  return undefined;
+};
+
+/** An entry's frame holds `[tags, value]`. */
+function decodeEntry(codec: Codec, frame: Uint8Array): [string[], unknown] {
+  const decoded = codec.decode(frame);
+  if (!Array.isArray(decoded) || decoded.length !== 2 || !Array.isArray(decoded[0])) {
+    throw new CacheTagError('CODEC_CORRUPT', 'A stored value is not a cachetag entry ([tags, value]); treated as a miss.');
+  }
+  return decoded as [string[], unknown];
+}
+
+function pathOf(info: GraphQLResolveInfo): string {
+  const segments: (string | number)[] = [];
+  for (let path: GraphQLResolveInfo['path'] | undefined = info.path; path; path = path.prev) segments.push(path.key);
+  return segments.reverse().join('.');
+}
+
+function describeDeriveProblem(plan: FieldPlan, problem: DeriveProblem): string {
+  switch (problem.kind) {
+    case 'unresolved-type':
+      return `${plan.coordinate} returned a value of the abstract type ${problem.typeName} whose concrete type could not be determined synchronously (no __typename, resolveType answered with a promise or nothing, no isTypeOf matched), so its tags are unknown and it was served uncached.`;
+    case 'entity-without-key':
+      return `${plan.coordinate} returned a ${problem.typeName} without its key fields (${problem.keyFields}) in the raw value, so it cannot be tagged and was served uncached. Include the key fields in what the resolver returns.`;
+    case 'too-deep':
+      return `${plan.coordinate} returned a value nested too deeply to derive its tags; it was served uncached.`;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The cache plan of a schema: the effective policy of every field, computed
+ * once per schema with Apollo's rules, so the resolve path only looks things
+ * up. Pure functions; nothing here touches a store.
+ */
+import { createHash } from 'node:crypto';
+import { getNamedType, isCompositeType, type GraphQLSchema } from 'graphql';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import type { CacheDirectives, CacheScope, FieldCacheInfo, TypeCacheInfo } from '../directives/validate.js';
+import type { TagTemplate } from '../tags/template.js';
+
+/** How one field is treated. */
+export interface FieldPlan {
+  readonly coordinate: string;
+  readonly typeName: string;
+  readonly fieldName: string;
+  /** `'cache'` for cached query fields, `'mutation'` for mutation fields, `'none'` otherwise. */
+  readonly mode: 'cache' | 'mutation' | 'none';
+  /** Effective time to live in milliseconds (0 when not cached). */
+  readonly ttlMs: number;
+  readonly scope: CacheScope;
+  readonly tagTemplates: readonly TagTemplate[];
+  readonly invalidates: readonly TagTemplate[];
+  readonly cacheNull: boolean;
+}
+
+export interface CachePlan {
+  readonly schema: GraphQLSchema;
+  /** A hash of the schema with its directives: part of every key, so a changed schema never reads old entries. */
+  readonly schemaHash: string;
+  readonly types: ReadonlyMap<string, TypeCacheInfo>;
+  readonly fields: ReadonlyMap<string, FieldPlan>;
+}
+
+/**
+ * Apollo's rule for a field's hint: the field's own `@cacheControl`, else the
+ * hint of the type it returns (for object, interface and union types).
+ * `inheritMaxAge` fields take no maxAge from their return type. Only a
+ * positive maxAge caches; there is no infinite default.
+ */
+export function effectivePolicy(field: FieldCacheInfo | undefined, returnType: TypeCacheInfo | undefined): { maxAge: number; scope: CacheScope } {
+  const fieldHint = field?.hint;
+  const typeHint = returnType?.hint;
+  const maxAge = fieldHint?.maxAge ?? (fieldHint?.inheritMaxAge ? undefined : typeHint?.maxAge) ?? 0;
+  const scope = fieldHint?.scope ?? typeHint?.scope ?? 'PUBLIC';
+  return { maxAge, scope };
+}
+
+/** Builds the plan of a schema from its validated directives. */
+export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirectives): CachePlan {
+  const fields = new Map<string, FieldPlan>();
+  const mutationType = schema.getMutationType();
+  const subscriptionType = schema.getSubscriptionType();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__') || !('getFields' in type) || !('getInterfaces' in type) || !('isTypeOf' in type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      const coordinate = `${type.name}.${field.name}`;
+      const info = directives.fields.get(coordinate);
+      const named = getNamedType(field.type);
+      const { maxAge, scope } = effectivePolicy(info, isCompositeType(named) ? directives.types.get(named.name) : undefined);
+      const mode = type === mutationType ? 'mutation' : type === subscriptionType ? 'none' : maxAge > 0 ? 'cache' : 'none';
+      if (mode === 'none') continue;
+      fields.set(coordinate, {
+        coordinate,
+        typeName: type.name,
+        fieldName: field.name,
+        mode,
+        ttlMs: mode === 'cache' ? maxAge * 1000 : 0,
+        scope,
+        tagTemplates: info?.tagTemplates ?? [],
+        invalidates: info?.invalidates ?? [],
+        cacheNull: info?.cacheNull ?? false,
+      });
+    }
+  }
+  const schemaHash = createHash('sha256').update(printSchemaWithDirectives(schema)).digest('base64url').slice(0, 16);
+  return { schema, schemaHash, types: directives.types, fields };
+}

@@ -1,0 +1,56 @@
+/**
+ * Per-request state: the request's lookup DataLoader (all lookups of one tick
+ * become one store call), and, when asked for, the debug records and the tags
+ * the response depends on. Scopes are found through the GraphQL context
+ * object in a WeakMap, so the engine needs nothing from the server framework.
+ */
+import DataLoader from 'dataloader';
+import type { Store, StoreRead, StoreSeq } from '../stores/types.js';
+import type { FieldOutcome, FieldReason } from '../metrics/events.js';
+
+/** One cached field's story in a response, reported in `extensions` when debugging. */
+export interface FieldDebugRecord {
+  /** Response path: `product.reviews.0.author`. */
+  readonly path: string;
+  readonly coordinate: string;
+  readonly outcome: FieldOutcome;
+  readonly reason?: FieldReason;
+  /** The store key. */
+  readonly key?: string;
+  /** A readable rendering of what the key is made of. */
+  readonly keyParts?: string;
+  readonly tags?: readonly string[];
+}
+
+export interface Lookup {
+  readonly read: StoreRead;
+  readonly seq: StoreSeq;
+}
+
+export interface RequestScopeOptions {
+  /** Collect {@link FieldDebugRecord}s. */
+  readonly debug?: boolean;
+  /** Collect the tags of every cached field of the response (for CDN tag headers). */
+  readonly collectTags?: boolean;
+}
+
+export class RequestScope {
+  readonly lookups: DataLoader<string, Lookup>;
+  readonly debug: FieldDebugRecord[] | undefined;
+  readonly tags: Set<string> | undefined;
+  /** Tags invalidated by this request's mutations. */
+  readonly invalidated = new Set<string>();
+
+  constructor(store: Store, options: RequestScopeOptions = {}) {
+    this.lookups = new DataLoader(
+      async (keys: readonly string[]) => {
+        const { values, seq } = await store.get(keys);
+        return values.map((read) => ({ read, seq }));
+      },
+      // No memoization: a miss memoized for the whole request would hide a fill made later in it.
+      { cache: false, maxBatchSize: 1000 },
+    );
+    this.debug = options.debug ? [] : undefined;
+    this.tags = options.collectTags ? new Set() : undefined;
+  }
+}

@@ -1,0 +1,38 @@
+export { createCache, defaultSessionId, type Cache, type CacheOptions, type Logger, type SessionIdFunction } from './engine/engine.js';
+export { cacheDirectivesTypeDefs, cacheDirectivesTypeDefsFor } from './directives/sdl.js';
+export {
+  validateCacheDirectives,
+  assertValidCacheDirectives,
+  type CacheDirectives,
+  type CacheHint,
+  type CacheScope,
+  type FieldCacheInfo,
+  type TypeCacheInfo,
+  type ValidateOptions,
+} from './directives/validate.js';
+export { buildCachePlan, effectivePolicy, type CachePlan, type FieldPlan } from './engine/plan.js';
+export { canonicalize, entryKey, type KeyParts } from './engine/key.js';
+export type { RequestScope, FieldDebugRecord, RequestScopeOptions } from './engine/requestScope.js';
+export {
+  createMemoryStore,
+  defaultMaxBytes,
+  defaultMaxEntries,
+  defaultMaxTagVersions,
+  type MemoryStore,
+  type MemoryStoreOptions,
+  type Clock,
+} from './stores/memory.js';
+export type { Store, StoreEntry, StoreLookup, StoreMiss, StoreRead, StoreSeq } from './stores/types.js';
+export { createCodec, defaultCompressAboveBytes, defaultMaxValueBytes, CODEC_FORMAT_VERSION, type Codec, type CodecOptions } from './codec/codec.js';
+export { ancestorsAndSelf, assertValidTag, entityTag, escapeTagSegment, expandTags, isValidTag, TAG_SEPARATOR } from './tags/hierarchy.js';
+export { fillTagTemplate, parseTagTemplate, literalPrefix, type TagTemplate, type FilledTemplate } from './tags/template.js';
+export {
+  fieldChannel,
+  invalidationChannel,
+  type CacheStats,
+  type FieldEvent,
+  type FieldOutcome,
+  type FieldReason,
+  type InvalidationEvent,
+} from './metrics/events.js';
+export { CacheTagError, CacheTagSchemaError, type CacheTagErrorCode, type SchemaProblem, type SourceLocation } from './errors.js';

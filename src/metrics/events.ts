@@ -1,0 +1,74 @@
+/**
+ * What the engine reports. Counters are plain integers (always on, they cost
+ * an increment); per-event details go to a `node:diagnostics_channel`
+ * channel that costs one `hasSubscribers` check when nobody listens.
+ */
+import diagnosticsChannel from 'node:diagnostics_channel';
+
+/** The outcome of one cached field resolution. */
+export type FieldOutcome =
+  /** Served from the store without running the resolver. */
+  | 'hit'
+  /** Not in the store (or stale there): the resolver ran, or a concurrent flight's result was shared. */
+  | 'miss'
+  /** The cache was not used for this resolution; `reason` says why. */
+  | 'bypass';
+
+/** Why a field missed or bypassed the cache. */
+export type FieldReason =
+  | 'absent'
+  | 'stale'
+  | 'corrupt'
+  | 'joined-flight'
+  | 'no-session'
+  | 'no-parent-identity'
+  | 'tag-value-missing'
+  | 'unresolved-type'
+  | 'entity-without-key'
+  | 'unserializable'
+  | 'too-large'
+  | 'null'
+  | 'error'
+  | 'store-error';
+
+/** Published on {@link fieldChannel} once per cached field resolution. */
+export interface FieldEvent {
+  readonly coordinate: string;
+  readonly outcome: FieldOutcome;
+  readonly reason?: FieldReason;
+  readonly key?: string;
+}
+
+/** Published on {@link invalidationChannel} once per invalidation. */
+export interface InvalidationEvent {
+  readonly tags: readonly string[];
+  /** `'mutation'` when a mutation field triggered it, `'api'` for `cache.invalidate()`. */
+  readonly source: 'mutation' | 'api';
+  readonly coordinate?: string;
+}
+
+/** `diagnostics_channel.subscribe('cachetag:field', (event: FieldEvent) => ...)` */
+export const fieldChannel = diagnosticsChannel.channel('cachetag:field');
+/** `diagnostics_channel.subscribe('cachetag:invalidation', (event: InvalidationEvent) => ...)` */
+export const invalidationChannel = diagnosticsChannel.channel('cachetag:invalidation');
+
+/** Cumulative counters of one cache. */
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  bypasses: number;
+  /** Misses answered by a concurrent flight instead of a resolver call. */
+  joinedFlights: number;
+  /** Entries handed to the store for writing. */
+  fills: number;
+  /** Invalidation calls acknowledged by the store. */
+  invalidations: number;
+  /** Tags invalidated, summed over invalidations. */
+  invalidatedTags: number;
+  /** Store or codec failures, by error code. */
+  errors: Record<string, number>;
+}
+
+export function createStats(): CacheStats {
+  return { hits: 0, misses: 0, bypasses: 0, joinedFlights: 0, fills: 0, invalidations: 0, invalidatedTags: 0, errors: {} };
+}

@@ -1,0 +1,59 @@
+/**
+ * Prometheus metrics for a cache, through prom-client (an optional peer
+ * dependency; import `cachetag/prometheus` only if you use it). The metrics
+ * read the engine's counters when scraped, so they cost nothing per request.
+ */
+import { Counter, register as defaultRegistry, type Registry } from 'prom-client';
+import type { Cache } from '../engine/engine.js';
+import type { CacheStats } from './events.js';
+
+export interface PrometheusOptions {
+  /** Default: prom-client's global registry. */
+  registry?: Registry;
+  /** Metric name prefix. Default `cachetag_`. */
+  prefix?: string;
+}
+
+/**
+ * Registers `<prefix>hits_total`, `misses_total`, `bypasses_total`,
+ * `joined_flights_total`, `fills_total`, `invalidations_total`,
+ * `invalidated_tags_total` and `errors_total{code}`.
+ */
+export function registerPrometheusMetrics(cache: Cache, options: PrometheusOptions = {}): void {
+  const registry = options.registry ?? defaultRegistry;
+  const prefix = options.prefix ?? 'cachetag_';
+  const last: Record<string, number> = {};
+  const counters: [keyof Omit<CacheStats, 'errors'>, string, string][] = [
+    ['hits', 'hits_total', 'Cached field resolutions served from the store.'],
+    ['misses', 'misses_total', 'Cached field resolutions that ran the resolver or joined a flight.'],
+    ['bypasses', 'bypasses_total', 'Cached field resolutions that did not use the cache.'],
+    ['joinedFlights', 'joined_flights_total', 'Misses answered by a concurrent resolver call.'],
+    ['fills', 'fills_total', 'Entries handed to the store.'],
+    ['invalidations', 'invalidations_total', 'Acknowledged invalidations.'],
+    ['invalidatedTags', 'invalidated_tags_total', 'Tags invalidated.'],
+  ];
+  for (const [stat, name, help] of counters) {
+    new Counter({
+      name: prefix + name,
+      help,
+      registers: [registry],
+      collect() {
+        const value = cache.stats()[stat];
+        this.inc(value - (last[stat] ?? 0));
+        last[stat] = value;
+      },
+    });
+  }
+  new Counter({
+    name: `${prefix}errors_total`,
+    help: 'Store and codec failures, by error code.',
+    labelNames: ['code'],
+    registers: [registry],
+    collect() {
+      for (const [code, value] of Object.entries(cache.stats().errors)) {
+        this.inc({ code }, value - (last[`error:${code}`] ?? 0));
+        last[`error:${code}`] = value;
+      }
+    },
+  });
+}

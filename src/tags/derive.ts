@@ -1,0 +1,136 @@
+/**
+ * Derives the dependency tags of a value by walking it with the schema: every
+ * object whose (concrete) type is an entity contributes its entity tag
+ * (`Product:42`) and its type's `@cacheTag` templates, and the walk follows
+ * every property named like a field of that type (the default resolver's
+ * reading), through lists, interfaces and unions.
+ */
+import {
+  getNamedType,
+  getNullableType,
+  isAbstractType,
+  isLeafType,
+  isListType,
+  isObjectType,
+  type GraphQLAbstractType,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
+import type { TypeCacheInfo } from '../directives/validate.js';
+import { entityTag } from './hierarchy.js';
+import { fillTagTemplate } from './template.js';
+
+/** Walks deeper than this are cut (and reported): real payloads are far shallower. */
+export const MAX_DERIVE_DEPTH = 32;
+
+export interface DeriveContext {
+  readonly schema: GraphQLSchema;
+  readonly types: ReadonlyMap<string, TypeCacheInfo>;
+  readonly contextValue: unknown;
+  readonly info: GraphQLResolveInfo;
+}
+
+/** Why tags could not be derived soundly; the value must then not be cached. */
+export type DeriveProblem =
+  | { readonly kind: 'unresolved-type'; readonly typeName: string }
+  | { readonly kind: 'entity-without-key'; readonly typeName: string; readonly keyFields: string }
+  | { readonly kind: 'too-deep' };
+
+/** The identity of an entity value: its tag, or undefined when the type is no entity or a key is missing. */
+export function entityIdentity(type: TypeCacheInfo | undefined, value: unknown): { tag: string; key: Record<string, unknown> } | undefined {
+  if (!type?.keyFields || value === null || typeof value !== 'object') return undefined;
+  const segments: string[] = [];
+  const key: Record<string, unknown> = {};
+  for (const path of type.keyFields) {
+    let current: unknown = value;
+    for (const segment of path) {
+      current = current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[segment] : undefined;
+    }
+    if (typeof current === 'string' ? current.length === 0 : typeof current !== 'number' && typeof current !== 'bigint' && typeof current !== 'boolean') {
+      return undefined;
+    }
+    segments.push(String(current));
+    setPath(key, path, current);
+  }
+  return { tag: entityTag(type.name, segments), key };
+}
+
+/** Adds an entity's own tags (entity tag + type-level templates) to `sink`. */
+export function addEntityTags(type: TypeCacheInfo, identity: { tag: string; key: Record<string, unknown> }, sink: Set<string>): void {
+  sink.add(identity.tag);
+  for (const template of type.tagTemplates) {
+    const filled = fillTagTemplate(template, { $key: identity.key });
+    if (filled.ok) for (const tag of filled.tags) sink.add(tag);
+  }
+}
+
+/** Adds the tags of every entity in `value` (of GraphQL type `type`) to `sink`. */
+export function deriveEntityTags(type: GraphQLOutputType, value: unknown, context: DeriveContext, sink: Set<string>): DeriveProblem | undefined {
+  return walk(type, value, context, sink, 0, new Set());
+}
+
+function walk(type: GraphQLOutputType, value: unknown, context: DeriveContext, sink: Set<string>, depth: number, seen: Set<object>): DeriveProblem | undefined {
+  if (value === null || value === undefined || typeof value !== 'object') return undefined;
+  if (depth > MAX_DERIVE_DEPTH) return { kind: 'too-deep' };
+  const nullable = getNullableType(type);
+  if (isListType(nullable)) {
+    if (!Array.isArray(value)) return undefined;
+    for (const item of value) {
+      const problem = walk(nullable.ofType, item, context, sink, depth + 1, seen);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  const named = getNamedType(nullable);
+  if (isLeafType(named) || seen.has(value)) return undefined;
+  seen.add(value);
+  const concrete = isAbstractType(named) ? resolveConcreteType(named, value, context) : isObjectType(named) ? named : undefined;
+  if (!concrete) return { kind: 'unresolved-type', typeName: named.name };
+  const typeInfo = context.types.get(concrete.name);
+  if (typeInfo?.keyFields) {
+    const identity = entityIdentity(typeInfo, value);
+    if (!identity) return { kind: 'entity-without-key', typeName: concrete.name, keyFields: typeInfo.keyFields.map((p) => p.join('.')).join(' ') };
+    addEntityTags(typeInfo, identity, sink);
+  }
+  const fields = concrete.getFields();
+  for (const name of Object.keys(value)) {
+    const field = fields[name];
+    if (!field) continue;
+    const problem = walk(field.type, (value as Record<string, unknown>)[name], context, sink, depth + 1, seen);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/**
+ * The concrete type of a value of an abstract type, as graphql-js would pick
+ * it: `__typename`, else the type's `resolveType` (when it answers
+ * synchronously), else the first possible type whose `isTypeOf` says yes.
+ */
+function resolveConcreteType(type: GraphQLAbstractType, value: object, context: DeriveContext): GraphQLObjectType | undefined {
+  const fromValue = (value as { __typename?: unknown }).__typename;
+  let name: unknown = typeof fromValue === 'string' ? fromValue : undefined;
+  if (name === undefined && type.resolveType) {
+    const resolved = type.resolveType(value, context.contextValue, context.info, type);
+    if (typeof resolved === 'string') name = resolved;
+  }
+  if (typeof name === 'string') {
+    const found = context.schema.getType(name);
+    return isObjectType(found) ? found : undefined;
+  }
+  for (const candidate of context.schema.getPossibleTypes(type)) {
+    if (candidate.isTypeOf?.(value, context.contextValue, context.info) === true) return candidate;
+  }
+  return undefined;
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (let i = 0; i < path.length - 1; i++) {
+    const segment = path[i]!;
+    node = (node[segment] ??= {}) as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
