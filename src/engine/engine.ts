@@ -207,7 +207,10 @@ export function createCache(options: CacheOptions = {}): Cache {
     };
 
     let scopeId = 'PUBLIC';
-    if (plan.scope === 'PRIVATE') {
+    const isPrivate = plan.scope === 'PRIVATE' || (scope.hasPrivate && hasPrivateAncestor(scope, info.path.prev));
+    if (isPrivate) {
+      scope.privatePaths.add(info.path);
+      scope.hasPrivate = true;
       const session = sessionId?.(context);
       if (session === undefined || session === null || session === '') return bypass('no-session');
       scopeId = `PRIVATE:${String(session)}`;
@@ -489,6 +492,11 @@ function decodeEntry(codec: Codec, frame: Uint8Array): [string[], unknown] {
     throw new CacheTagError('CODEC_CORRUPT', 'A stored value is not a cachetag entry ([tags, value]); treated as a miss.');
   }
   return decoded as [string[], unknown];
+}
+
+function hasPrivateAncestor(scope: RequestScope, path: GraphQLResolveInfo['path'] | undefined): boolean {
+  for (; path; path = path.prev) if (scope.privatePaths.has(path)) return true;
+  return false;
 }
 
 function pathOf(info: GraphQLResolveInfo): string {

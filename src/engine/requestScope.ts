@@ -40,6 +40,12 @@ export class RequestScope {
   readonly tags: Set<string> | undefined;
   /** Tags invalidated by this request's mutations. */
   readonly invalidated = new Set<string>();
+  /**
+   * Response paths of PRIVATE fields in this request. A cached field below
+   * one of them is keyed by the session too: its parent is per-user data.
+   */
+  readonly privatePaths = new WeakSet<object>();
+  hasPrivate = false;
 
   constructor(store: Store, options: RequestScopeOptions = {}) {
     this.lookups = new DataLoader(
