@@ -1,0 +1,22 @@
+/**
+ * `cachetag/redis`: the Redis store. ioredis is an optional peer dependency;
+ * this entry point only needs the client you pass in.
+ */
+export { createRedisStore, type RedisStore } from './redisStore.js';
+export {
+  defaultBreakerCooldownMs,
+  defaultBreakerThreshold,
+  defaultClusterShards,
+  defaultOnError,
+  defaultPrefix,
+  defaultReadTimeoutMs,
+  defaultSocketTimeoutMs,
+  defaultStandaloneShards,
+  defaultTagTtlMarginMs,
+  defaultWriteTimeoutMs,
+  MAX_SHARDS,
+  type RedisStoreOperation,
+  type RedisStoreOptions,
+} from './options.js';
+export type { BreakerState } from './breaker.js';
+export { STORE_FORMAT_VERSION } from './layout.js';

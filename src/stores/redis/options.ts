@@ -1,0 +1,131 @@
+import type { Cluster, Redis } from 'ioredis';
+import { type CacheTagError, invalidOption } from '../../errors.js';
+import { defaultMaxValueBytes } from '../../codec/codec.js';
+
+/** Default key prefix. */
+export const defaultPrefix = 'cachetag';
+/** Default number of shards for a standalone Redis: one, so a lookup is one script. */
+export const defaultStandaloneShards = 1;
+/** Default number of shards for a Redis Cluster: enough to spread over a dozen primaries or so. */
+export const defaultClusterShards = 16;
+/** Default deadline of `get`, in milliseconds. */
+export const defaultReadTimeoutMs = 50;
+/** Default deadline of `set` and `invalidate`, in milliseconds. */
+export const defaultWriteTimeoutMs = 250;
+/** Consecutive failures that open the circuit breaker. */
+export const defaultBreakerThreshold = 5;
+/** How long the open breaker refuses calls before it lets one probe through, in milliseconds. */
+export const defaultBreakerCooldownMs = 1000;
+/** How much longer than the entries that depend on them tag records live, in milliseconds. */
+export const defaultTagTtlMarginMs = 60_000;
+/** A socket with commands pending and no data received for this long is dropped and reopened, in milliseconds. */
+export const defaultSocketTimeoutMs = 1000;
+/** Largest shard count accepted. */
+export const MAX_SHARDS = 256;
+
+/** What the store was doing when an error was reported. */
+export type RedisStoreOperation = 'set' | 'invalidate' | 'close';
+
+export interface RedisStoreOptions {
+  /**
+   * An ioredis `Redis` or `Cluster` used as a template: the store opens its
+   * own connection(s) with `client.duplicate(...)`, overriding the settings
+   * cache traffic needs (no offline queue, no per-request retries, a socket
+   * timeout, eager background connection), and closes them in `close()`. Your
+   * client is left untouched; it may be one that never connects
+   * (`new Redis({ lazyConnect: true, ... })`).
+   */
+  client: Redis | Cluster;
+  /** Namespace of every key; two stores with different prefixes never see each other's entries. Default {@link defaultPrefix}. */
+  prefix?: string;
+  /**
+   * Shards of the invalidation sequence (see the design notes of the store).
+   * Default {@link defaultStandaloneShards} for `Redis`, {@link defaultClusterShards}
+   * for `Cluster`. All processes sharing a prefix must use the same value.
+   */
+  shards?: number;
+  /** Deadline of `get`, in milliseconds. Default {@link defaultReadTimeoutMs}. */
+  readTimeoutMs?: number;
+  /** Deadline of `set` and `invalidate`, in milliseconds. Default {@link defaultWriteTimeoutMs}. */
+  writeTimeoutMs?: number;
+  /** Values larger than this are neither written nor served, in bytes. Default `defaultMaxValueBytes` (8 MiB). */
+  maxValueBytes?: number;
+  /** Consecutive failures that open the circuit breaker. Default {@link defaultBreakerThreshold}. */
+  breakerThreshold?: number;
+  /** Time the open breaker waits before a probe, in milliseconds. Default {@link defaultBreakerCooldownMs}. */
+  breakerCooldownMs?: number;
+  /** Extra lifetime of tag records beyond the entries that depend on them, in milliseconds. Default {@link defaultTagTtlMarginMs}. */
+  tagTtlMarginMs?: number;
+  /** Socket timeout of the store's connections, in milliseconds. Default {@link defaultSocketTimeoutMs}. */
+  socketTimeoutMs?: number;
+  /**
+   * Told about failures the store absorbs: a `set` that could not be written,
+   * an `invalidate` kept pending for retry, pending invalidations left at
+   * `close()`. `get` failures are not reported here: `get` rejects, and its
+   * caller reports. Default {@link defaultOnError}.
+   */
+  onError?: (error: CacheTagError, operation: RedisStoreOperation) => void;
+}
+
+const warned = new Set<string>();
+
+/** Warns once per operation and error code for the life of the process. */
+export function defaultOnError(error: CacheTagError, operation: RedisStoreOperation): void {
+  const key = `${operation}:${error.code}`;
+  if (warned.has(key)) return;
+  warned.add(key);
+  console.warn(`cachetag: Redis store ${operation} failed (further ${error.code} warnings for ${operation} are suppressed): ${error.message}`);
+}
+
+export interface ResolvedOptions {
+  readonly client: Redis | Cluster;
+  readonly prefix: string;
+  readonly shards: number;
+  readonly readTimeoutMs: number;
+  readonly writeTimeoutMs: number;
+  readonly maxValueBytes: number;
+  readonly breakerThreshold: number;
+  readonly breakerCooldownMs: number;
+  readonly tagTtlMarginMs: number;
+  readonly socketTimeoutMs: number;
+  readonly onError: (error: CacheTagError, operation: RedisStoreOperation) => void;
+}
+
+const factory = 'createRedisStore';
+
+/** Validates options at construction; throws `INVALID_OPTION` naming the option, what was expected and what was received. */
+export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw invalidOption(factory, 'options', 'an object with a "client"', options);
+  const client = options.client as unknown;
+  if (typeof client !== 'object' || client === null || typeof (client as { duplicate?: unknown }).duplicate !== 'function') {
+    throw invalidOption(factory, 'client', 'an ioredis Redis or Cluster instance', client);
+  }
+  const isCluster = (client as { isCluster?: unknown }).isCluster === true;
+  const prefix = options.prefix ?? defaultPrefix;
+  if (typeof prefix !== 'string' || !/^[^{}\s]{1,64}$/.test(prefix)) {
+    throw invalidOption(factory, 'prefix', 'a string of 1 to 64 characters without braces or whitespace', prefix);
+  }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw invalidOption(factory, 'onError', 'a function', options.onError);
+  }
+  return {
+    client: client as Redis | Cluster,
+    prefix,
+    shards: integer('shards', options.shards ?? (isCluster ? defaultClusterShards : defaultStandaloneShards), 1, MAX_SHARDS),
+    readTimeoutMs: integer('readTimeoutMs', options.readTimeoutMs ?? defaultReadTimeoutMs, 1, 60_000),
+    writeTimeoutMs: integer('writeTimeoutMs', options.writeTimeoutMs ?? defaultWriteTimeoutMs, 1, 60_000),
+    maxValueBytes: integer('maxValueBytes', options.maxValueBytes ?? defaultMaxValueBytes, 1, 512 * 1024 * 1024),
+    breakerThreshold: integer('breakerThreshold', options.breakerThreshold ?? defaultBreakerThreshold, 1, 1_000_000),
+    breakerCooldownMs: integer('breakerCooldownMs', options.breakerCooldownMs ?? defaultBreakerCooldownMs, 1, 3_600_000),
+    tagTtlMarginMs: integer('tagTtlMarginMs', options.tagTtlMarginMs ?? defaultTagTtlMarginMs, 0, 365 * 24 * 3_600_000),
+    socketTimeoutMs: integer('socketTimeoutMs', options.socketTimeoutMs ?? defaultSocketTimeoutMs, 1, 3_600_000),
+    onError: options.onError ?? defaultOnError,
+  };
+}
+
+function integer(option: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalidOption(factory, option, `an integer from ${min} to ${max}`, value);
+  }
+  return value;
+}
