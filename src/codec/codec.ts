@@ -57,11 +57,20 @@ export function createCodec(options: CodecOptions = {}): Codec {
   }
   // useRecords: false keeps frames self-describing, so any process (or another
   // version of this library) decodes them without shared structure state.
-  const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true, int64AsType: 'bigint' });
+  const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true, int64AsType: 'bigint', useBigIntExtension: true });
 
   return {
     encode(value) {
-      const body = packr.pack(value);
+      let body: Buffer;
+      try {
+        body = packr.pack(value);
+      } catch (error) {
+        throw new CacheTagError(
+          'UNSERIALIZABLE_VALUE',
+          `The value cannot be encoded: ${error instanceof Error ? error.message : String(error)}; it was served uncached.`,
+          { cause: error },
+        );
+      }
       if (body.length > maxValueBytes) {
         throw new CacheTagError(
           'VALUE_TOO_LARGE',
@@ -86,7 +95,8 @@ export function createCodec(options: CodecOptions = {}): Codec {
       if (crc32(body) !== checksum) throw corrupt('its checksum does not match');
       if (flags & FLAG_LZ4) {
         if (body.length < LZ4_SIZE_PREFIX_BYTES + 1) throw corrupt('the lz4 body is truncated');
-        const declared = body[0]! | (body[1]! << 8) | (body[2]! << 16) | (body[3]! * 0x1000000);
+        // Arithmetic, not `|`: a bitwise OR would wrap a 4 GiB claim to a negative number.
+        const declared = (body[0]! | (body[1]! << 8) | (body[2]! << 16)) + body[3]! * 0x1000000;
         if (declared > maxValueBytes) {
           throw new CacheTagError('VALUE_TOO_LARGE', `A stored frame declares ${declared} bytes, above maxValueBytes (${maxValueBytes}); treated as a miss.`);
         }
