@@ -66,7 +66,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     max: maxEntries,
     maxSize: maxBytes,
     sizeCalculation: (entry, key) => entry.value.byteLength + key.length * 2 + entry.tags.reduce((n, t) => n + t.length * 2 + 16, 64),
-    ...(options.clock ? { perf: options.clock } : {}),
+    // ttlResolution 0: read the clock on every check, so an injected clock is obeyed at once.
+    ...(options.clock ? { perf: options.clock, ttlResolution: 0 } : {}),
   });
   const tagVersions = new LRUCache<string, number>({
     max: maxTagVersions,
