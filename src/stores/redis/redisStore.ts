@@ -95,6 +95,11 @@ export interface RedisStore extends Store {
   readonly breakerState: BreakerState;
   /** The number of sequence shards in use. */
   readonly shardCount: number;
+  /**
+   * Resolves to true once the store's connection is ready, or to false after
+   * `timeoutMs` (default 5000). Calls made before that bypass the cache.
+   */
+  whenConnected(timeoutMs?: number): Promise<boolean>;
 }
 
 type Arg = string | Buffer | number;
@@ -460,7 +465,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     const tags = [...pending.keys()];
     if (tags.length === 0) return true;
     const since = generation;
-    const ticket = breaker.allow();
+    const ticket = notConnected() ? undefined : breaker.allow();
     if (ticket === undefined) return false;
     const done = new Set<number>();
     try {
@@ -483,6 +488,15 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     const delivered = await deliverPending();
     retryDelayMs = delivered ? RETRY_MIN_MS : Math.min(retryDelayMs * 2, RETRY_MAX_MS);
     scheduleRetry();
+  }
+
+  /**
+   * Before the connection is ready (startup, reconnection) a call fails at
+   * once without waiting; such failures cost nothing, so they do not count
+   * against the breaker.
+   */
+  function notConnected(): CacheTagError | undefined {
+    return client.status === 'ready' ? undefined : unavailable(`not connected to Redis (connection ${client.status})`);
   }
 
   function unconfirmedSeq(): StoreSeq {
@@ -515,6 +529,14 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     get shardCount() {
       return shardCount;
     },
+    async whenConnected(timeoutMs = 5000) {
+      const until = performance.now() + timeoutMs;
+      while (client.status !== 'ready') {
+        if (closed || performance.now() > until) return false;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return true;
+    },
 
     /**
      * Reads many keys with their freshness checked against the tag records.
@@ -523,6 +545,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
      */
     async get(keys) {
       if (closed) throw unavailable('get after close()');
+      const offline = notConnected();
+      if (offline) throw offline;
       const ticket = breaker.allow();
       if (ticket === undefined) {
         throw new CacheTagError(
@@ -543,6 +567,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     /** Writes fresh entries; never rejects. Resolves to the number written (0 when Redis failed, which is reported to `onError`). */
     async set(entries) {
       if (closed || entries.length === 0) return 0;
+      const offline = notConnected();
+      if (offline) {
+        o.onError(offline, 'set');
+        return 0;
+      }
       const ticket = breaker.allow();
       if (ticket === undefined) {
         o.onError(new CacheTagError('STORE_UNAVAILABLE', 'Redis store: the circuit breaker is open; the fill was dropped.'), 'set');
@@ -572,11 +601,13 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         return unconfirmedSeq();
       }
       const since = generation;
-      const ticket = breaker.allow();
+      const offline = notConnected();
+      const ticket = offline ? undefined : breaker.allow();
       if (ticket === undefined) {
         if (list.length > 0) {
           markPending(list);
-          o.onError(unavailable(`the circuit breaker is open; ${list.length} tag(s) kept pending for retry`), 'invalidate');
+          const why = offline ? `not connected to Redis (connection ${client.status})` : 'the circuit breaker is open';
+          o.onError(unavailable(`${why}; ${list.length} tag(s) kept pending for retry`), 'invalidate');
         }
         return unconfirmedSeq();
       }
