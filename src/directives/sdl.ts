@@ -74,6 +74,7 @@ export const federationKeyDirective = buildASTSchema(parse('directive @key(field
 /**
  * The part of {@link cacheDirectivesTypeDefs} that `typeDefs` does not
  * declare yet, for `buildSchema(cacheDirectivesTypeDefsFor(sdl) + sdl)`.
+ * Ends with a newline (or is empty), so it can be prepended as is.
  */
 export function cacheDirectivesTypeDefsFor(typeDefs: string | DocumentNode): string {
   const document = typeof typeDefs === 'string' ? parse(typeDefs) : typeDefs;
@@ -87,6 +88,6 @@ export function cacheDirectivesTypeDefsFor(typeDefs: string | DocumentNode): str
       const name = d.kind === Kind.DIRECTIVE_DEFINITION ? `@${d.name.value}` : 'name' in d && d.name ? d.name.value : '';
       return !declared.has(name);
     })
-    .map((d) => print(d))
-    .join('\n\n');
+    .map((d) => `${print(d)}\n`)
+    .join('\n');
 }
