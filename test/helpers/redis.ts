@@ -84,14 +84,16 @@ export interface RedisServer {
 export interface StartRedisServerOptions {
   /** Port to listen on; a free one when omitted (pass the old port to restart "the same" server). */
   port?: number;
-  /** Extra `redis-server` arguments, e.g. `['--maxmemory', '2mb']`. */
+  /** Extra `redis-server` arguments, e.g. `['--maxmemory', '2mb']` (they override the defaults). */
   args?: readonly string[];
+  /** Working directory (for a snapshot to survive a restart); a fresh temp dir, removed on stop, when omitted. */
+  dir?: string;
 }
 
 /** Spawns a private redis-server on a loopback port, without persistence, in a temp dir. */
 export async function startRedisServer(options: StartRedisServerOptions = {}): Promise<RedisServer> {
   const port = options.port ?? (await freePort());
-  const dir = mkdtempSync(join(tmpdir(), 'cachetag-redis-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'cachetag-redis-'));
   const child = spawn(
     'redis-server',
     [
@@ -120,7 +122,8 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     child.kill('SIGKILL');
     throw new Error(`redis-server on port ${port} did not answer PING`);
   }
-  return { port, pid: child.pid, stop: (signal = 'SIGKILL') => stopChild(child, dir, signal) };
+  const owned = options.dir === undefined;
+  return { port, pid: child.pid, stop: (signal = 'SIGKILL') => stopChild(child, owned ? dir : undefined, signal) };
 }
 
 /** `startRedisServer`, registered for cleanup, or undefined after skipping the test when redis-server is unavailable. */
@@ -148,13 +151,13 @@ async function target(t: TestContext, port: number): Promise<RedisTarget> {
   };
 }
 
-async function stopChild(child: ChildProcess, dir: string, signal: NodeJS.Signals): Promise<void> {
+async function stopChild(child: ChildProcess, dir: string | undefined, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill(signal);
     await exited;
   }
-  rmSync(dir, { recursive: true, force: true });
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 }
 
 /** A port free on the loopback interface right now. */

@@ -15,8 +15,10 @@
  *   then per tag:                      <byteLength>;<tag bytes>
  *
  * `epoch` and `fetch` are the shard's position in the fetch sequence of the
- * fill. An entry is fresh while, for every group, the shard is still in that
- * epoch and no tag of the group has a version above `fetch`.
+ * fill. The shard holding the entry always has a group, tags or not. An
+ * entry is fresh while, for every group, the shard is still in that epoch,
+ * its counter is not below `fetch`, and no tag of the group has a version
+ * above `fetch`.
  */
 import { isEpoch } from './seqVector.js';
 

@@ -312,7 +312,10 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     // A fill carrying a tag whose invalidation Redis has not acknowledged
     // yet may hold data older than that invalidation: never let it land.
     if (pending.size > 0 && entry.tags.some((t) => pending.has(normalizeTag(t)))) return undefined;
-    const byShard = new Map<number, Set<string>>();
+    const shard = shardOf(entry.key, shardCount);
+    // The entry's own shard always has a group, even without tags there, so
+    // that an epoch change of that shard retires the entry too.
+    const byShard = new Map<number, Set<string>>([[shard, new Set()]]);
     for (const tag of entry.tags) {
       const shard = shardOf(tag, shardCount);
       const set = byShard.get(shard) ?? new Set<string>();
@@ -321,8 +324,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     }
     const groups: TagGroup[] = [...byShard]
       .sort(([a], [b]) => a - b)
-      .map(([shard, tags]) => ({ shard, epoch: fetch[shard]!.epoch, fetch: fetch[shard]!.n, tags: [...tags] }));
-    const shard = shardOf(entry.key, shardCount);
+      .map(([index, tags]) => ({ shard: index, epoch: fetch[index]!.epoch, fetch: fetch[index]!.n, tags: [...tags] }));
     return {
       key: entry.key,
       shard,

@@ -117,7 +117,8 @@ end
 `;
 
 /**
- * Reads entries of one shard and checks their local tags.
+ * Reads entries of one shard and checks their local group (the entry's
+ * position in this shard and its tags held here; every entry has one).
  * KEYS: seq, entry keys. ARGV: nonce, candidate, lastEpoch, lastN, shard, shardCount, maxValueBytes.
  * Per key: 0 = absent (no key, or not a string), 1 = stale (stale, malformed
  * or oversized), or {value, metadata} when the local group is fresh.
@@ -140,12 +141,10 @@ local function read(key)
   local mk, groups = parseMeta(meta)
   if mk ~= k then return 1 end
   local g = localGroup(groups, shard)
-  if g ~= nil then
-    if g.epoch ~= e or g.f > n then return 1 end
-    for _, tag in ipairs(g.tags) do
-      local v = tagVersion(prefix .. tag, e)
-      if v == nil or v > g.f then return 1 end
-    end
+  if g == nil or g.epoch ~= e or g.f > n then return 1 end
+  for _, tag in ipairs(g.tags) do
+    local v = tagVersion(prefix .. tag, e)
+    if v == nil or v > g.f then return 1 end
   end
   local value = ''
   if valueLen > 0 then value = redis.call('GETRANGE', key, 10 + metaLen, -1) end
@@ -178,13 +177,12 @@ local function fill(key, frame, ttl)
   local mk, groups = parseMeta(string.sub(frame, 11, 10 + metaLen))
   if mk ~= k then return 0 end
   local g = localGroup(groups, shard)
-  if g ~= nil then
-    local fresh = g.epoch == e and g.f <= n
-    for _, tag in ipairs(g.tags) do
-      if touchTag(prefix .. tag, e, n, ttl + margin) > g.f then fresh = false end
-    end
-    if not fresh then return 0 end
+  if g == nil then return 0 end
+  local fresh = g.epoch == e and g.f <= n
+  for _, tag in ipairs(g.tags) do
+    if touchTag(prefix .. tag, e, n, ttl + margin) > g.f then fresh = false end
   end
+  if not fresh then return 0 end
   redis.call('SET', key, frame, 'PX', ttl)
   return 1
 end

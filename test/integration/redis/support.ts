@@ -1,0 +1,62 @@
+/** Shared set-up for the Redis store's integration tests. */
+import type { TestContext } from 'node:test';
+import type { Cluster, Redis } from 'ioredis';
+import { createRedisStore, type RedisStore, type RedisStoreOptions } from '../../../src/stores/redis/index.js';
+import { shardLayouts, shardOf } from '../../../src/stores/redis/layout.js';
+import type { StoreEntry, StoreSeq } from '../../../src/stores/types.js';
+import { expandTags } from '../../../src/tags/hierarchy.js';
+import { deletePrefix, uniquePrefix } from '../../helpers/redis.js';
+
+export interface StoreTarget {
+  template(): Redis | Cluster;
+  readonly admin?: Redis;
+}
+
+/**
+ * A connected store on the target with a unique prefix, closed (and its keys
+ * deleted, when an admin client is given) after the test.
+ */
+export async function openStore(t: TestContext, target: StoreTarget, options: Partial<Omit<RedisStoreOptions, 'client'>> = {}): Promise<RedisStore> {
+  const prefix = options.prefix ?? uniquePrefix();
+  const store = createRedisStore({ ...options, prefix, client: target.template() });
+  t.after(async () => {
+    await store.close();
+    if (target.admin && target.admin.status === 'ready') await deletePrefix(target.admin, prefix).catch(() => {});
+  });
+  if (!(await store.whenConnected())) throw new Error('the Redis store did not connect');
+  return store;
+}
+
+export function entry(key: string, value: string | Uint8Array, tags: readonly string[], fetchSeq: StoreSeq, ttlMs = 60_000): StoreEntry {
+  return { key, value: typeof value === 'string' ? Buffer.from(value) : value, tags: expandTags(tags), ttlMs, fetchSeq };
+}
+
+export function text(read: unknown): string {
+  return read instanceof Uint8Array ? Buffer.from(read).toString() : String(read);
+}
+
+/** The Redis key under which the store keeps `key`. */
+export function entryKey(prefix: string, key: string, shards = 1): string {
+  return shardLayouts(prefix, shards)[shardOf(key, shards)]!.entryKeyPrefix + key;
+}
+
+/** The Redis key of a tag's version record. */
+export function tagKey(prefix: string, tag: string, shards = 1): string {
+  return shardLayouts(prefix, shards)[shardOf(tag, shards)]!.tagKeyPrefix + tag;
+}
+
+/** The Redis key of a shard's sequence. */
+export function seqKey(prefix: string, shard = 0, shards = 1): string {
+  return shardLayouts(prefix, shards)[shard]!.seqKey;
+}
+
+/** Runs `call`, returning how long it took to settle and how. */
+export async function timed<T>(call: () => Promise<T>): Promise<{ ms: number; value?: T; error?: unknown }> {
+  const start = performance.now();
+  try {
+    const value = await call();
+    return { ms: performance.now() - start, value };
+  } catch (error) {
+    return { ms: performance.now() - start, error };
+  }
+}
