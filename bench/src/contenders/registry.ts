@@ -1,0 +1,134 @@
+/** Every contender the driver can start, with what the report needs to know about it. */
+
+/** How a contender keeps cached data fresh after a mutation. */
+export type InvalidationKind =
+  /** No cache, nothing to invalidate: always fresh. */
+  | 'no-cache'
+  /** Cached until the TTL runs out; mutations change nothing. */
+  | 'ttl-only'
+  /** Responses holding an entity (typename + id) returned by a mutation are dropped. */
+  | 'entity-ids'
+  /** Entries carry references chosen by the policy; mutations invalidate references. */
+  | 'policy-references'
+  /** Entries carry tags; mutations raise tag versions (declared by `@invalidates` and derived from returned entities). */
+  | 'tags';
+
+/**
+ * What a contender promises a client that reads right after its mutation was acknowledged.
+ * - `guaranteed`: the read shows the write (no cache; or invalidation completes before the mutation answers and late fills are fenced off).
+ * - `best-effort`: it invalidates, but nothing orders the invalidation against the answer or against fills already under way, so a race can serve old data.
+ * - `none`: cached data is served until its TTL runs out.
+ */
+export type ReadYourWrites = 'guaranteed' | 'best-effort' | 'none';
+
+export interface ContenderSpec {
+  readonly id: string;
+  /** Entry point, relative to src/contenders/. */
+  readonly entry: string;
+  readonly library: string;
+  readonly usesRedis: boolean;
+  readonly invalidation: InvalidationKind;
+  readonly readYourWrites: ReadYourWrites;
+  /** Why `readYourWrites` is what it is, for the report. */
+  readonly freshnessNote: string;
+  /** Whether the contender needs cachetag's build in ../dist. */
+  readonly needsCachetagBuild: boolean;
+}
+
+export const baselineContender = 'apollo-nocache';
+
+export const contenders: readonly ContenderSpec[] = [
+  {
+    id: 'apollo-nocache',
+    entry: 'apollo-nocache.ts',
+    library: '@apollo/server',
+    usesRedis: false,
+    invalidation: 'no-cache',
+    readYourWrites: 'guaranteed',
+    freshnessNote: 'no cache',
+    needsCachetagBuild: false,
+  },
+  {
+    id: 'apollo-response-cache',
+    entry: 'apollo-response-cache.ts',
+    library: '@apollo/server-plugin-response-cache',
+    usesRedis: false,
+    invalidation: 'ttl-only',
+    readYourWrites: 'none',
+    freshnessNote: 'no invalidation: responses are served until their maxAge runs out',
+    needsCachetagBuild: false,
+  },
+  {
+    id: 'yoga-envelop-memory',
+    entry: 'yoga-envelop-memory.ts',
+    library: '@graphql-yoga/plugin-response-cache',
+    usesRedis: false,
+    invalidation: 'entity-ids',
+    readYourWrites: 'best-effort',
+    freshnessNote: 'invalidation is synchronous in memory, but a query that began before the mutation can still store its old response afterwards',
+    needsCachetagBuild: false,
+  },
+  {
+    id: 'yoga-envelop-redis',
+    entry: 'yoga-envelop-redis.ts',
+    library: '@envelop/response-cache-redis',
+    usesRedis: true,
+    invalidation: 'entity-ids',
+    readYourWrites: 'best-effort',
+    freshnessNote:
+      '@envelop/response-cache does not await `cache.invalidate()` before the mutation answers (plugin.js, invalidateCache), so a read right after can beat the Redis round trips',
+    needsCachetagBuild: false,
+  },
+  {
+    id: 'mercurius-memory',
+    entry: 'mercurius-memory.ts',
+    library: 'mercurius-cache',
+    usesRedis: false,
+    invalidation: 'policy-references',
+    readYourWrites: 'best-effort',
+    freshnessNote: 'invalidation is awaited, but a resolver that began before the mutation can still store its old result afterwards',
+    needsCachetagBuild: false,
+  },
+  {
+    id: 'mercurius-redis',
+    entry: 'mercurius-redis.ts',
+    library: 'mercurius-cache',
+    usesRedis: true,
+    invalidation: 'policy-references',
+    readYourWrites: 'best-effort',
+    freshnessNote:
+      'as in memory, plus async-cache-dedupe writes a value and its references in separate round trips, so an invalidation in between misses the entry',
+    needsCachetagBuild: false,
+  },
+  {
+    id: 'cachetag-memory',
+    entry: 'cachetag-memory.ts',
+    library: 'cachetag',
+    usesRedis: false,
+    invalidation: 'tags',
+    readYourWrites: 'guaranteed',
+    freshnessNote: 'claims: invalidation acknowledged before the mutation answers; fills fenced by the fetch sequence',
+    needsCachetagBuild: true,
+  },
+  {
+    id: 'cachetag-redis',
+    entry: 'cachetag-redis.ts',
+    library: 'cachetag',
+    usesRedis: true,
+    invalidation: 'tags',
+    readYourWrites: 'guaranteed',
+    freshnessNote: 'claims: invalidation acknowledged before the mutation answers; fills fenced by the fetch sequence (one Lua script per step)',
+    needsCachetagBuild: true,
+  },
+];
+
+/**
+ * Above this share of stale checks a contender's invalidation is taken to be
+ * switched off or misconfigured, not merely racing: a cache without
+ * invalidation serves most checks stale, a racing one a few percent.
+ */
+export const misconfiguredStaleShare = 0.25;
+
+export function findContender(id: string): ContenderSpec | undefined {
+  return contenders.find((spec) => spec.id === id);
+}

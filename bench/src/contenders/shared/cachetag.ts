@@ -1,0 +1,46 @@
+/**
+ * cachetag's contenders: Apollo Server (through the same node:http adapter
+ * as the Apollo peers) with cachetag's Apollo plugin, on a memory or a
+ * Redis store. Loaded only after {@link useOneGraphql} has run (see
+ * oneGraphql.ts): this module imports the library statically.
+ */
+import { createApolloPlugin } from 'cachetag/apollo';
+import { cacheDirectivesTypeDefs, createCache, createMemoryStore, type Store } from 'cachetag';
+import { print, type DocumentNode } from 'graphql';
+import { createGuardedRedis, redisPrefixFromEnv } from '../../lib/redisTarget.js';
+import { cacheControlTypeDefs, typeDefs, type BenchContext } from '../../schema.js';
+import { serveApollo } from './apollo.js';
+import type { ContenderRuntime } from './serve.js';
+
+export type CachetagStoreKind = 'memory' | 'redis';
+
+export async function serveCachetag(runtime: ContenderRuntime, storeKind: CachetagStoreKind): Promise<void> {
+  let closeStore: () => Promise<void> = async () => {};
+  let store: Store;
+  if (storeKind === 'memory') {
+    store = createMemoryStore();
+  } else {
+    // Imported here so the memory contender never loads the Redis entry point.
+    const { createRedisStore } = await import('cachetag/redis');
+    const redis = createGuardedRedis();
+    store = createRedisStore({ redis, prefix: redisPrefixFromEnv(runtime.name) });
+    closeStore = async () => {
+      await redis.quit();
+    };
+  }
+  const cache = createCache({ store });
+
+  await serveApollo(runtime, {
+    typeDefs: [cacheDirectivesTypeDefs, ...(declaresCacheControl(cacheDirectivesTypeDefs) ? [] : [cacheControlTypeDefs]), typeDefs],
+    plugins: [createApolloPlugin<BenchContext>(cache)],
+    close: async () => {
+      await store.close();
+      await closeStore();
+    },
+  });
+}
+
+/** Whether cachetag's directive SDL already declares `@cacheControl` (declaring it twice fails the schema build). */
+function declaresCacheControl(sdl: string | DocumentNode): boolean {
+  return /directive\s+@cacheControl\b/.test(typeof sdl === 'string' ? sdl : print(sdl));
+}

@@ -1,0 +1,148 @@
+/**
+ * What every contender process shares: its port, its data source, the
+ * `/stats` and `/reset-stats` endpoints the driver reads, and a clean exit.
+ *
+ * Protocol with the driver (src/lib/child.ts):
+ * - the port comes from `--port N` or `PORT`; the server listens on 127.0.0.1 only;
+ * - `GET /stats` answers {@link ContenderStats} once the server is ready;
+ * - `POST /reset-stats` zeroes the counters (after the warm-up);
+ * - SIGTERM or SIGINT closes the server and its connections, then exits 0;
+ * - with `BENCH_PARENT_WATCH=1` the process also exits when its stdin closes,
+ *   so a driver killed outright leaves no server behind.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { parseArgs } from 'node:util';
+import { createDataSource, latencyMsFromEnv, type DataSource } from '../../dataSource.js';
+
+/** The figures a contender reports, counted since the last reset. */
+export interface ContenderStats {
+  readonly contender: string;
+  /** GraphQL HTTP requests received (`POST /graphql`). */
+  readonly requests: number;
+  /** Data-source round trips. */
+  readonly dataSourceCalls: number;
+  /** Keys asked for across those round trips. */
+  readonly dataSourceKeys: number;
+  readonly pid: number;
+  readonly rssBytes: number;
+}
+
+/** Counters and data shared by a contender's HTTP layer and its resolvers. */
+export interface ContenderRuntime {
+  readonly name: string;
+  readonly port: number;
+  readonly dataSource: DataSource;
+  /** Call once per GraphQL request. */
+  countRequest(): void;
+  stats(): ContenderStats;
+  resetStats(): void;
+  /**
+   * Answers `/stats` and `/reset-stats` on a plain node:http request.
+   * Returns false when the request is for something else.
+   */
+  handleStatsRequest(request: IncomingMessage, response: ServerResponse): boolean;
+}
+
+export function createContenderRuntime(name: string): ContenderRuntime {
+  const dataSource = createDataSource({ latencyMs: latencyMsFromEnv() });
+  let requests = 0;
+  const runtime: ContenderRuntime = {
+    name,
+    port: portFromArgs(),
+    dataSource,
+    countRequest() {
+      requests++;
+    },
+    stats() {
+      return {
+        contender: name,
+        requests,
+        dataSourceCalls: dataSource.stats.calls,
+        dataSourceKeys: dataSource.stats.keys,
+        pid: process.pid,
+        rssBytes: process.memoryUsage.rss(),
+      };
+    },
+    resetStats() {
+      requests = 0;
+      dataSource.resetStats();
+    },
+    handleStatsRequest(request, response) {
+      const path = (request.url ?? '/').split('?')[0];
+      if (path === '/stats' && request.method === 'GET') {
+        sendJson(response, 200, runtime.stats());
+        return true;
+      }
+      if (path === '/reset-stats' && request.method === 'POST') {
+        runtime.resetStats();
+        sendJson(response, 200, runtime.stats());
+        return true;
+      }
+      return false;
+    },
+  };
+  return runtime;
+}
+
+/** Listens on loopback and wires the shutdown signals to `close`. */
+export async function listenOnLoopback(server: Server, runtime: ContenderRuntime, close: () => Promise<void>): Promise<void> {
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(runtime.port, '127.0.0.1', () => resolve());
+  });
+  exitCleanlyOnShutdown(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await close();
+  });
+  console.log(`${runtime.name} listening on http://127.0.0.1:${runtime.port}/graphql`);
+}
+
+/** Runs `close` once on SIGTERM, SIGINT or (when watched) the parent going away, then exits. */
+export function exitCleanlyOnShutdown(close: () => Promise<void>): void {
+  let closing = false;
+  const shutdown = (code: number) => {
+    if (closing) return;
+    closing = true;
+    const force = setTimeout(() => process.exit(code), 3_000);
+    force.unref();
+    close().then(
+      () => process.exit(code),
+      (error: unknown) => {
+        console.error('error while closing', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown(0));
+  process.once('SIGINT', () => shutdown(0));
+  if (process.env.BENCH_PARENT_WATCH === '1') {
+    process.stdin.on('data', () => {});
+    process.stdin.once('end', () => shutdown(0));
+    process.stdin.once('close', () => shutdown(0));
+  }
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+/** Reads a request body whole. */
+export async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function portFromArgs(): number {
+  const { values } = parseArgs({ options: { port: { type: 'string' } }, strict: false });
+  const raw = (typeof values.port === 'string' ? values.port : undefined) ?? process.env.PORT;
+  const port = Number(raw);
+  if (raw === undefined || !Number.isInteger(port) || port <= 0 || port > 65_535) {
+    throw new Error(`A contender needs a port: pass --port N or set PORT (received ${JSON.stringify(raw)}).`);
+  }
+  return port;
+}

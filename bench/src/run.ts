@@ -1,0 +1,365 @@
+/**
+ * The benchmark driver: `npm run bench` (full) and `npm run bench:smoke`.
+ *
+ * For every workload, for every contender (the baseline first), it starts
+ * the contender as a child process, checks its answers against an uncached
+ * reference, warms it up, resets its counters, runs the workload, and reads
+ * the contender's counters and Redis' INFO commandstats. Then it stops the
+ * child and deletes the run's Redis keys. Every figure is then divided by the
+ * baseline's figure for the same workload of the same run.
+ *
+ * The smoke run is a correctness check, never a timing check: it fails on a
+ * contender that does not start, answers wrong data, errors, serves nothing,
+ * or serves a stale read while claiming invalidation.
+ *
+ * Options (see --help): --smoke, --only a,b, --workloads a,b, --duration S,
+ * --warmup S, --connections N, --skip-unavailable, --out DIR.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Redis } from 'ioredis';
+import { baselineContender, contenders, misconfiguredStaleShare, type ContenderSpec } from './contenders/registry.js';
+import { defaultDataSetShape, latencyMsFromEnv } from './dataSource.js';
+import { renderChart } from './lib/chart.js';
+import { startContender, stopAllContenders, type RunningContender } from './lib/child.js';
+import { describeMachine, packagesUnderTest, packageVersions } from './lib/machine.js';
+import { repoDir, resultsDir } from './lib/paths.js';
+import { compareWithReference, referenceAnswers } from './lib/reference.js';
+import { commandsBetween, createGuardedRedis, deleteKeysWithPrefix, readCommandCalls } from './lib/redisTarget.js';
+import { addRatios, renderMarkdown, type BenchReport, type Figures, type RunRecord } from './lib/report.js';
+import { catalog } from './workloads/catalog.js';
+import { hotRead } from './workloads/hot-read.js';
+import { mixed } from './workloads/mixed.js';
+import type { Workload } from './workloads/types.js';
+
+const workloads: readonly Workload[] = [hotRead, catalog, mixed];
+
+const usage = `Usage: tsx src/run.ts [options]
+
+  --smoke                 short run (1 s per workload) that checks the figures are sane; exits 1 otherwise
+  --only a,b              contenders to run (the baseline ${baselineContender} is always added)
+  --workloads a,b         workloads to run: ${workloads.map((w) => w.id).join(', ')}
+  --duration S            seconds per workload per contender (env BENCH_DURATION_S; default 10, smoke 1)
+  --warmup S              warm-up seconds before each measurement (env BENCH_WARMUP_S; default 2, smoke 1)
+  --connections N         concurrent connections / client loops (env BENCH_CONNECTIONS; default 16)
+  --skip-unavailable      leave out cachetag contenders while the library is not built, instead of failing
+  --out DIR               where to write the report (default results/, smoke: results/tmp/)
+
+Contenders: ${contenders.map((c) => c.id).join(', ')}
+Env: BENCH_LATENCY_MS (simulated data-source latency, default 1), BENCH_SEED, BENCH_REDIS_URL (loopback only).`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      smoke: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      workloads: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      'skip-unavailable': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const smoke = values.smoke === true;
+  const durationS = positiveNumber('duration', values.duration ?? process.env.BENCH_DURATION_S ?? (smoke ? '1' : '10'));
+  const warmupS = nonNegativeNumber('warmup', values.warmup ?? process.env.BENCH_WARMUP_S ?? (smoke ? '1' : '2'));
+  const connections = Math.round(positiveNumber('connections', values.connections ?? process.env.BENCH_CONNECTIONS ?? '16'));
+  const seed = Math.round(nonNegativeNumber('BENCH_SEED', process.env.BENCH_SEED ?? '1'));
+  const latencyMs = latencyMsFromEnv();
+
+  const selectedContenders = selectContenders(values.only);
+  const selectedWorkloads = selectList('workloads', values.workloads, workloads);
+  const outDir = values.out ?? (smoke ? join(resultsDir, 'tmp') : resultsDir);
+  const runId = `${Date.now().toString(36)}-${process.pid}`;
+
+  const cachetagBuilt = ['dist/index.js', 'dist/apollo/index.js', 'dist/stores/redis/index.js'].every((file) => existsSync(join(repoDir, file)));
+  const unavailable = new Map<string, string>();
+  for (const spec of selectedContenders) {
+    if (spec.needsCachetagBuild && !cachetagBuilt) {
+      unavailable.set(spec.id, 'cachetag is not built: run `npm ci && npm run build` in the repository root (../dist is missing)');
+    }
+  }
+  const runnable = selectedContenders.filter((spec) => !(unavailable.has(spec.id) && values['skip-unavailable']));
+
+  let redis: Redis | null = null;
+  let redisVersion: string | null = null;
+  if (runnable.some((spec) => spec.usesRedis)) {
+    try {
+      redis = await connectRedis();
+      redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? null;
+    } catch (error) {
+      for (const spec of runnable) if (spec.usesRedis) unavailable.set(spec.id, `Redis is not reachable: ${String(error)}`);
+      redis = null;
+    }
+  }
+
+  console.log(
+    `${smoke ? 'Smoke run' : 'Benchmark'}: ${runnable.map((s) => s.id).join(', ')} × ${selectedWorkloads.map((w) => w.id).join(', ')}; ` +
+      `${durationS} s each after ${warmupS} s warm-up, ${connections} connections, ${latencyMs} ms per data-source call`,
+  );
+  const expected = await referenceAnswers();
+  const runs: RunRecord[] = [];
+  const backgroundRedis: number[] = [];
+  const total = runnable.length * selectedWorkloads.length;
+  let index = 0;
+
+  for (const workload of selectedWorkloads) {
+    for (const spec of runnable) {
+      index++;
+      const label = `[${index}/${total}] ${workload.id} × ${spec.id}`;
+      const reason = unavailable.get(spec.id);
+      if (reason !== undefined) {
+        runs.push({ contender: spec.id, workload: workload.id, status: 'unavailable', reason });
+        console.log(`${label}: unavailable: ${reason}`);
+        continue;
+      }
+      const record = await measure({ spec, workload, redis, runId, durationS, warmupS, connections, seed, expected, backgroundRedis });
+      runs.push(record);
+      console.log(`${label}: ${summarise(record, runs)}`);
+    }
+  }
+  await redis?.quit();
+
+  addRatios(runs, baselineContender);
+  const report: BenchReport = {
+    generatedAt: new Date().toISOString(),
+    mode: smoke ? 'smoke' : 'full',
+    settings: { durationS, warmupS, connections, latencyMs, seed, baseline: baselineContender },
+    machine: describeMachine(redisVersion),
+    versions: packageVersions(packagesUnderTest),
+    contenders: selectedContenders.map(({ id, library, invalidation, readYourWrites, freshnessNote, usesRedis }) => ({
+      id,
+      library,
+      invalidation,
+      readYourWrites,
+      freshnessNote,
+      usesRedis,
+    })),
+    workloads: selectedWorkloads.map(({ id, description }) => ({ id, description })),
+    runs,
+    notes: notes(selectedContenders, backgroundRedis, durationS),
+  };
+  if (smoke) report.smoke = smokeChecks(report, selectedContenders);
+
+  mkdirSync(outDir, { recursive: true });
+  const base = smoke ? 'smoke' : 'latest';
+  writeFileSync(join(outDir, `${base}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(outDir, `${base}.md`), renderMarkdown(report));
+  writeFileSync(join(outDir, `${base}.svg`), renderChart(report));
+  console.log(`\nWrote ${join(outDir, base)}.{json,md,svg}`);
+
+  if (report.smoke) {
+    for (const warning of report.smoke.warnings) console.log(`warn: ${warning}`);
+    for (const failure of report.smoke.failures) console.log(`FAIL: ${failure}`);
+    console.log(report.smoke.passed ? 'Smoke checks passed.' : `Smoke checks FAILED (${report.smoke.failures.length}).`);
+    return report.smoke.passed ? 0 : 1;
+  }
+  return runs.some((run) => run.status !== 'ok') ? 1 : 0;
+}
+
+interface MeasureOptions {
+  readonly spec: ContenderSpec;
+  readonly workload: Workload;
+  readonly redis: Redis | null;
+  readonly runId: string;
+  readonly durationS: number;
+  readonly warmupS: number;
+  readonly connections: number;
+  readonly seed: number;
+  readonly expected: readonly unknown[];
+  /** Redis commands per second seen while a contender without Redis ran: other clients of the shared server. */
+  readonly backgroundRedis: number[];
+}
+
+async function measure(options: MeasureOptions): Promise<RunRecord> {
+  const { spec, workload, redis } = options;
+  const prefix = `cachetag-bench:${options.runId}:${spec.id}:${workload.id}:`;
+  let contender: RunningContender | undefined;
+  try {
+    contender = await startContender(spec, { env: { BENCH_REDIS_PREFIX: prefix } });
+    const wrong = await compareWithReference(contender.baseUrl, options.expected);
+    if (wrong.length > 0) throw new Error(`wrong answers: ${wrong.join('; ')}`);
+
+    const base = { baseUrl: contender.baseUrl, connections: options.connections, shape: defaultDataSetShape };
+    // Warm with a different request sequence from the same distribution than the one measured.
+    if (options.warmupS > 0) await workload.run({ ...base, durationS: options.warmupS, seed: options.seed + 1_000 });
+    await contender.resetStats();
+    const before = redis ? await readCommandCalls(redis) : null;
+    const result = await workload.run({ ...base, durationS: options.durationS, seed: options.seed });
+    const stats = await contender.stats();
+    const after = redis ? await readCommandCalls(redis) : null;
+
+    const commands = before && after ? commandsBetween(before, after) : null;
+    if (commands && !spec.usesRedis) options.backgroundRedis.push(commands.total / result.elapsedS);
+    const perRequest = (value: number) => (stats.requests > 0 ? value / stats.requests : 0);
+    const figures: Figures = {
+      requests: result.requests,
+      elapsedS: result.elapsedS,
+      requestsPerSecond: result.requests / result.elapsedS,
+      latencyMs: result.latencyMs,
+      serverRequests: stats.requests,
+      dataSourceCallsPerRequest: perRequest(stats.dataSourceCalls),
+      dataSourceKeysPerRequest: perRequest(stats.dataSourceKeys),
+      redisCommandsPerRequest: spec.usesRedis && commands ? perRequest(commands.total) : null,
+      redisCommands: spec.usesRedis && commands ? commands.byCommand : null,
+      mutations: result.mutations,
+      checks: result.checks,
+      staleReads: result.staleReads,
+      errors: result.errors,
+      errorSamples: result.errorSamples,
+      staleSamples: result.staleSamples,
+    };
+    return { contender: spec.id, workload: workload.id, status: 'ok', figures };
+  } catch (error) {
+    const output = contender?.output().trim();
+    return {
+      contender: spec.id,
+      workload: workload.id,
+      status: 'failed',
+      reason: `${error instanceof Error ? error.message : String(error)}${output ? `\n--- contender output ---\n${output}` : ''}`,
+    };
+  } finally {
+    await contender?.stop();
+    if (redis && spec.usesRedis) await deleteKeysWithPrefix(redis, prefix).catch(() => 0);
+  }
+}
+
+function summarise(record: RunRecord, runs: readonly RunRecord[]): string {
+  if (record.status !== 'ok' || !record.figures) return `${record.status}: ${(record.reason ?? '').split('\n')[0]}`;
+  const f = record.figures;
+  const base = runs.find((r) => r.contender === baselineContender && r.workload === record.workload && r.status === 'ok')?.figures;
+  const parts = [
+    base ? `${(f.requestsPerSecond / base.requestsPerSecond).toFixed(2)}× baseline requests/s` : `${f.requests} requests`,
+    base ? `p99 ${(f.latencyMs.p99 / base.latencyMs.p99).toFixed(2)}×` : '',
+    `${f.dataSourceCallsPerRequest.toFixed(2)} data-source calls/request`,
+    f.redisCommandsPerRequest === null ? '' : `${f.redisCommandsPerRequest.toFixed(2)} Redis commands/request`,
+    f.checks > 0 ? `${f.staleReads}/${f.checks} stale` : '',
+    `${f.errors} errors`,
+  ];
+  return parts.filter(Boolean).join(', ');
+}
+
+function smokeChecks(report: BenchReport, selected: readonly ContenderSpec[]): NonNullable<BenchReport['smoke']> {
+  const failures: string[] = [];
+  const warnings: string[] = [];
+  for (const run of report.runs) {
+    const spec = selected.find((s) => s.id === run.contender)!;
+    const where = `${run.workload} × ${run.contender}`;
+    if (run.status !== 'ok' || !run.figures) {
+      failures.push(`${where}: ${run.status}: ${(run.reason ?? '').split('\n')[0]}`);
+      continue;
+    }
+    const f = run.figures;
+    if (!(f.requests > 0 && f.requestsPerSecond > 0)) failures.push(`${where}: no request completed`);
+    if (f.serverRequests === 0) failures.push(`${where}: the contender counted no request (its /stats is not wired)`);
+    if (f.errors > 0) failures.push(`${where}: ${f.errors} errors, e.g. ${f.errorSamples[0] ?? '?'}`);
+    if (run.contender === baselineContender && !(f.dataSourceCallsPerRequest >= 1)) {
+      failures.push(`${where}: the uncached baseline made ${f.dataSourceCallsPerRequest} data-source calls per request; the counting is broken`);
+    }
+    if (spec.usesRedis && !(f.redisCommandsPerRequest !== null && f.redisCommandsPerRequest > 0))
+      failures.push(`${where}: no Redis command seen; the Redis store is not in use`);
+    if (run.workload === 'mixed') {
+      if (f.checks === 0) failures.push(`${where}: no read-your-write check ran`);
+      if (f.staleReads > 0) {
+        const share = f.staleReads / Math.max(1, f.checks);
+        const text = `${where}: ${f.staleReads} stale reads in ${f.checks} checks, e.g. ${f.staleSamples[0] ?? '?'}`;
+        if (spec.readYourWrites === 'guaranteed') {
+          failures.push(`${text} (it claims read-your-writes: ${spec.freshnessNote})`);
+        } else if (spec.readYourWrites === 'best-effort' && share > misconfiguredStaleShare) {
+          failures.push(`${text}: over ${misconfiguredStaleShare * 100} % stale, so its invalidation is not working at all`);
+        } else {
+          warnings.push(`${text} (${spec.readYourWrites === 'none' ? 'expected' : 'a race'}: ${spec.freshnessNote})`);
+        }
+      }
+    }
+    if (
+      run.contender !== baselineContender &&
+      spec.invalidation !== 'no-cache' &&
+      run.workload === 'hot-read' &&
+      (run.ratios?.dataSourceCallsPerRequest ?? 0) >= 1
+    ) {
+      warnings.push(`${where}: the cache saved no data-source calls on hot-read (${run.ratios?.dataSourceCallsPerRequest?.toFixed(2)}× the baseline)`);
+    }
+  }
+  return { passed: failures.length === 0, failures, warnings };
+}
+
+function notes(selected: readonly ContenderSpec[], backgroundRedis: readonly number[], durationS: number): string[] {
+  const out = [
+    'Data-source calls per request come from the contender\'s own counters over the measured window; "requests" include the mixed workload\'s mutations and checks.',
+    'Redis commands per request are the INFO commandstats delta of the shared Redis on 6379 over the measured window, divided by requests: other clients of that Redis are counted too (see the background rate below).',
+    `Each contender runs in its own process, restarted for every workload, with a fresh data set and, for Redis contenders, a fresh key prefix (deleted after the run); ${durationS} s is short, so compare ratios of one run, not runs.`,
+  ];
+  if (selected.some((spec) => spec.readYourWrites !== 'guaranteed')) {
+    out.push(
+      'Stale reads are only a smoke failure for contenders that claim read-your-writes (see Contenders); for the others they are findings, unless over ' +
+        `${misconfiguredStaleShare * 100} % of checks, which would mean their invalidation is not wired at all.`,
+    );
+  }
+  if (backgroundRedis.length > 0) {
+    const average = backgroundRedis.reduce((a, b) => a + b, 0) / backgroundRedis.length;
+    out.push(`Background Redis traffic while contenders without Redis ran: about ${average.toFixed(1)} commands/s.`);
+  }
+  return out;
+}
+
+function selectContenders(only: string | undefined): ContenderSpec[] {
+  const picked = selectList('only', only, contenders);
+  if (!picked.some((spec) => spec.id === baselineContender)) {
+    console.log(`Adding the baseline ${baselineContender}: every figure is reported as a ratio to it.`);
+    picked.unshift(contenders.find((spec) => spec.id === baselineContender)!);
+  }
+  // The baseline runs first in every workload.
+  return picked.sort((a, b) => Number(b.id === baselineContender) - Number(a.id === baselineContender));
+}
+
+function selectList<T extends { id: string }>(option: string, raw: string | undefined, all: readonly T[]): T[] {
+  if (raw === undefined || raw.trim() === '') return [...all];
+  const out: T[] = [];
+  for (const id of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const found = all.find((item) => item.id === id);
+    if (!found) throw new Error(`--${option}: unknown "${id}"; expected one of ${all.map((item) => item.id).join(', ')}`);
+    if (!out.includes(found)) out.push(found);
+  }
+  return out;
+}
+
+async function connectRedis(): Promise<Redis> {
+  const redis = createGuardedRedis({ lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 2_000 });
+  await redis.connect();
+  await redis.ping();
+  return redis;
+}
+
+function positiveNumber(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!(Number.isFinite(value) && value > 0)) throw new Error(`${name} must be a positive number; received ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function nonNegativeNumber(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!(Number.isFinite(value) && value >= 0)) throw new Error(`${name} must be a non-negative number; received ${JSON.stringify(raw)}`);
+  return value;
+}
+
+let exitCode = 1;
+try {
+  exitCode = await main();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  exitCode = 1;
+} finally {
+  await stopAllContenders();
+}
+process.exit(exitCode);
