@@ -49,6 +49,12 @@ export const cacheDirectivesTypeDefs = /* GraphQL */ `
   Cache a null result of this field too (by default null is never cached).
   """
   directive @cacheNull on FIELD_DEFINITION
+
+  """
+  Which arguments of a list field filter its items by which item fields, so a mutation returning an item invalidates
+  exactly the cached lists it belongs in: ["storeId", "category"], ["kind: $args.category"], ["storeId: $parent.id"].
+  """
+  directive @listScope(filters: [String!]!) on FIELD_DEFINITION
 `;
 
 const declarations: DocumentNode = parse(cacheDirectivesTypeDefs);
@@ -66,6 +72,7 @@ export const cacheTagDirective = directive('cacheTag');
 export const cacheKeyDirective = directive('cacheKey');
 export const invalidatesDirective = directive('invalidates');
 export const cacheNullDirective = directive('cacheNull');
+export const listScopeDirective = directive('listScope');
 /** Federation's `@key`, read when present; `fields` is read as a string (Federation's `FieldSet` scalar). */
 export const federationKeyDirective = buildASTSchema(parse('directive @key(fields: String!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE'), {
   assumeValidSDL: true,

@@ -28,7 +28,16 @@ import { CacheTagSchemaError, type SchemaProblem, type SourceLocation } from '..
 import { didYouMean, quotedList } from '../internal/didYouMean.js';
 import { parseTagTemplate, type TagTemplate, type TemplateSource, type TemplateVariable } from '../tags/template.js';
 import { readDirective } from './read.js';
-import { cacheControlDirective, cacheKeyDirective, cacheNullDirective, cacheTagDirective, federationKeyDirective, invalidatesDirective } from './sdl.js';
+import {
+  cacheControlDirective,
+  cacheKeyDirective,
+  cacheNullDirective,
+  cacheTagDirective,
+  federationKeyDirective,
+  invalidatesDirective,
+  listScopeDirective,
+} from './sdl.js';
+import { compileListScope, type ListScope } from './listScope.js';
 
 /** Apollo's cache hint, as written on a field or a type. */
 export interface CacheHint {
@@ -66,12 +75,16 @@ export interface FieldCacheInfo {
   readonly invalidates: readonly TagTemplate[];
   /** True when `@cacheNull` asks for null results to be cached. */
   readonly cacheNull: boolean;
+  /** The `@listScope` of a list field. */
+  readonly listScope?: ListScope;
 }
 
 /** The compiled cache directives of a schema. */
 export interface CacheDirectives {
   readonly types: ReadonlyMap<string, TypeCacheInfo>;
   readonly fields: ReadonlyMap<string, FieldCacheInfo>;
+  /** List scopes by item type name. */
+  readonly listScopes: ReadonlyMap<string, readonly ListScope[]>;
 }
 
 export interface ValidateOptions {
@@ -84,6 +97,7 @@ export function validateCacheDirectives(schema: GraphQLSchema, options: Validate
   const problems: SchemaProblem[] = [];
   const types = new Map<string, TypeCacheInfo>();
   const fields = new Map<string, FieldCacheInfo>();
+  const listScopes = new Map<string, ListScope[]>();
   const rootNames = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name, schema.getSubscriptionType()?.name].filter(Boolean) as string[]);
   const mutationType = schema.getMutationType();
 
@@ -149,12 +163,26 @@ export function validateCacheDirectives(schema: GraphQLSchema, options: Validate
         if (template) invalidates.push(template);
       }
       const cacheNull = readDirective(field, cacheNullDirective, coordinate, problems).length > 0;
-      if (hint || tagTemplates.length || invalidates.length || cacheNull) {
-        fields.set(coordinate, { coordinate, typeName: type.name, fieldName: field.name, ...(hint ? { hint } : {}), tagTemplates, invalidates, cacheNull });
+      let listScope: ListScope | undefined;
+      for (const use of readDirective(field, listScopeDirective, coordinate, problems)) {
+        listScope = compileListScope(use.values.filters, { schema, type, field, coordinate, isRoot, location: use.location }, problems);
+        if (listScope) listScopes.set(listScope.itemType, [...(listScopes.get(listScope.itemType) ?? []), listScope]);
+      }
+      if (hint || tagTemplates.length || invalidates.length || cacheNull || listScope) {
+        fields.set(coordinate, {
+          coordinate,
+          typeName: type.name,
+          fieldName: field.name,
+          ...(hint ? { hint } : {}),
+          tagTemplates,
+          invalidates,
+          cacheNull,
+          ...(listScope ? { listScope } : {}),
+        });
       }
     }
   }
-  return { directives: { types, fields }, problems };
+  return { directives: { types, fields, listScopes }, problems };
 }
 
 /** Like {@link validateCacheDirectives}, but throws one {@link CacheTagSchemaError} listing every problem. */

@@ -22,7 +22,7 @@
  * run the resolver → derive tags → encode (before anyone can mutate the
  * value) → queue the fill, fenced by the lookup's sequence.
  */
-import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import { isObjectType, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { CacheTagError, invalidOption } from '../errors.js';
 import { assertValidCacheDirectives } from '../directives/validate.js';
 import { createCodec, type Codec, type CodecOptions } from '../codec/codec.js';
@@ -32,12 +32,19 @@ import type { Store, StoreSeq } from '../stores/types.js';
 import { assertValidTag, expandTags } from '../tags/hierarchy.js';
 import { addEntityTags, deriveEntityTags, entityIdentity, type DeriveProblem } from '../tags/derive.js';
 import { fillTagTemplate, literalPrefix } from '../tags/template.js';
+import { allListsTag, entityListTags, listEntryTag } from '../tags/listTags.js';
 import { canonicalize, describeKey, entryKey, type KeyParts } from './key.js';
 import { buildCachePlan, type CachePlan, type FieldPlan } from './plan.js';
 import { SingleFlight, type FlightResult } from './singleFlight.js';
 import { FillQueue } from './fillQueue.js';
 import { RequestScope, type FieldDebugRecord, type Lookup, type RequestScopeOptions } from './requestScope.js';
 import { createStats, fieldChannel, invalidationChannel, type CacheStats, type FieldEvent, type FieldReason } from '../metrics/events.js';
+
+/** An entity changed outside GraphQL: its typename, key fields, and the fields its lists filter by. */
+export interface EntityRef {
+  readonly __typename: string;
+  readonly [field: string]: unknown;
+}
 
 /** Reads the session id of a request from its GraphQL context; `undefined` or `null` means "no session". */
 export type SessionIdFunction = (context: unknown) => string | null | undefined;
@@ -73,6 +80,14 @@ export interface Cache {
    * for a malformed tag, before invalidating anything.
    */
   invalidate(tags: string | readonly string[]): Promise<void>;
+  /**
+   * Invalidates entities changed outside GraphQL, as a mutation returning
+   * them would: each entity's tag, its type-level tags, and the scoped lists
+   * it belongs in (from the filtered fields it carries). Each entity is a
+   * raw object with `__typename` and its key fields. Needs an instrumented
+   * schema (the most recent one is used).
+   */
+  invalidateEntities(entities: readonly EntityRef[]): Promise<void>;
   /**
    * Validates the schema's cache directives (throwing one
    * `CacheTagSchemaError` listing every problem) and wraps, in place, the
@@ -119,6 +134,7 @@ export function createCache(options: CacheOptions = {}): Cache {
   const flights = new SingleFlight();
   const scopes = new WeakMap<object, RequestScope>();
   const plans = new WeakMap<GraphQLSchema, CachePlan>();
+  let latestPlan: CachePlan | undefined;
   const warned = new Set<string>();
 
   function warnOnce(id: string, message: string): void {
@@ -229,6 +245,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       }
       for (const tag of filled.tags) fieldTags.add(tag);
     }
+    if (plan.listScope) fieldTags.add(listEntryTag(plan.listScope, { $args: args, $parent: source }));
     const keyParts: KeyParts = { schemaHash: cachePlan.schemaHash, coordinate: plan.coordinate, parentIdentity: parent.identity, args, scope: scopeId };
     const key = entryKey(keyParts);
 
@@ -304,7 +321,12 @@ export function createCache(options: CacheOptions = {}): Cache {
     if ((value === null || value === undefined) && !plan.cacheNull) return 'null';
     if (value instanceof Error) return 'error';
     const tags = new Set(fieldTags);
-    const problem = deriveEntityTags(info.returnType, value, { schema: cachePlan.schema, types: cachePlan.types, contextValue: context, info }, tags);
+    const problem = deriveEntityTags(
+      info.returnType,
+      value,
+      { schema: cachePlan.schema, types: cachePlan.types, listScopes: cachePlan.listScopes, contextValue: context, info },
+      tags,
+    );
     if (problem) {
       warnOnce(`derive:${plan.coordinate}:${problem.kind}`, describeDeriveProblem(plan, problem));
       return problem.kind === 'too-deep' ? 'unserializable' : problem.kind;
@@ -363,7 +385,13 @@ export function createCache(options: CacheOptions = {}): Cache {
       }
     }
     if (result) {
-      const problem = deriveEntityTags(info.returnType, result.value, { schema: cachePlan.schema, types: cachePlan.types, contextValue: context, info }, tags);
+      const onObject = (type: GraphQLObjectType, object: object) => addListTagsOf(cachePlan, type, object, tags, plan.coordinate);
+      const problem = deriveEntityTags(
+        info.returnType,
+        result.value,
+        { schema: cachePlan.schema, types: cachePlan.types, contextValue: context, info, onObject },
+        tags,
+      );
       if (problem) {
         const fallback = problem.kind === 'too-deep' ? undefined : problem.typeName;
         if (fallback) tags.add(fallback);
@@ -374,6 +402,29 @@ export function createCache(options: CacheOptions = {}): Cache {
       }
     }
     return [...tags];
+  }
+
+  /** The list tags an object belongs in (its type's list scopes), or the type's every-list tag when a filtered value is missing. */
+  function addListTagsOf(cachePlan: CachePlan, type: GraphQLObjectType, object: object, tags: Set<string>, origin: string): void {
+    const unfiltered: string[] = [];
+    let fallback: string | undefined;
+    for (const listScope of cachePlan.listScopesByType.get(type.name) ?? []) {
+      const listTags = entityListTags(listScope, object);
+      if (listTags) {
+        for (const tag of listTags) tags.add(tag);
+        continue;
+      }
+      fallback = allListsTag(listScope.itemType);
+      tags.add(fallback);
+      const missing = listScope.filters.map((f) => f.itemPath.join('.')).filter((path) => readField(object, path) === undefined);
+      unfiltered.push(`${listScope.coordinate}: ${missing.map((m) => `"${m}"`).join(', ')}`);
+    }
+    if (fallback) {
+      warnOnce(
+        `list-fallback:${origin}:${type.name}`,
+        `${origin} returned a value of type ${type.name} without fields its lists filter by (${unfiltered.join('; ')}), so every cached list of it was invalidated ("${fallback}"). Return those fields from the mutation to invalidate only the lists the ${type.name} belongs in.`,
+      );
+    }
   }
 
   async function resolveMutation(
@@ -434,6 +485,29 @@ export function createCache(options: CacheOptions = {}): Cache {
       list.forEach((tag) => assertValidTag(tag));
       await invalidateTags([...new Set(list)], 'api');
     },
+    async invalidateEntities(entities) {
+      const cachePlan = latestPlan;
+      if (!cachePlan)
+        throw new CacheTagError(
+          'INVALID_OPTION',
+          'invalidateEntities() needs an instrumented schema: start the Apollo plugin or call cache.instrumentSchema(schema) first.',
+        );
+      const tags = new Set<string>();
+      for (const entity of entities) {
+        const type = entity && typeof entity === 'object' ? cachePlan.schema.getType(String(entity.__typename)) : undefined;
+        const typeInfo = type ? cachePlan.types.get(type.name) : undefined;
+        const identity = entityIdentity(typeInfo, entity);
+        if (!isObjectType(type) || !typeInfo || !identity) {
+          throw new CacheTagError(
+            'INVALID_TAG',
+            `invalidateEntities(): ${JSON.stringify(entity)} is not an entity of the schema; expected an object with the __typename of an object type with key fields, and those key fields.`,
+          );
+        }
+        addEntityTags(typeInfo, identity, tags);
+        addListTagsOf(cachePlan, type, entity, tags, 'invalidateEntities()');
+      }
+      await invalidateTags([...tags], 'api');
+    },
     instrumentSchema(schema) {
       const existing = plans.get(schema);
       if (existing) return existing;
@@ -449,6 +523,7 @@ export function createCache(options: CacheOptions = {}): Cache {
         field.resolve = wrap(cachePlan, plan, original);
       }
       plans.set(schema, cachePlan);
+      latestPlan = cachePlan;
       return cachePlan;
     },
     planOf(schema) {
@@ -497,6 +572,12 @@ function decodeEntry(codec: Codec, frame: Uint8Array): [string[], unknown] {
 function hasPrivateAncestor(scope: RequestScope, path: GraphQLResolveInfo['path'] | undefined): boolean {
   for (; path; path = path.prev) if (scope.privatePaths.has(path)) return true;
   return false;
+}
+
+function readField(object: object, path: string): unknown {
+  let value: unknown = object;
+  for (const segment of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined;
+  return value;
 }
 
 function pathOf(info: GraphQLResolveInfo): string {

@@ -4,10 +4,11 @@
  * up. Pure functions; nothing here touches a store.
  */
 import { createHash } from 'node:crypto';
-import { getNamedType, isCompositeType, type GraphQLSchema } from 'graphql';
+import { getNamedType, isAbstractType, isCompositeType, isObjectType, type GraphQLSchema } from 'graphql';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { CacheDirectives, CacheScope, FieldCacheInfo, TypeCacheInfo } from '../directives/validate.js';
-import type { TagTemplate } from '../tags/template.js';
+import { parseTagTemplate, type TagTemplate } from '../tags/template.js';
+import type { ListScope } from '../directives/listScope.js';
 
 /** How one field is treated. */
 export interface FieldPlan {
@@ -22,6 +23,8 @@ export interface FieldPlan {
   readonly tagTemplates: readonly TagTemplate[];
   readonly invalidates: readonly TagTemplate[];
   readonly cacheNull: boolean;
+  /** The field's `@listScope`, when it is a scoped list. */
+  readonly listScope?: ListScope;
 }
 
 export interface CachePlan {
@@ -30,6 +33,10 @@ export interface CachePlan {
   readonly schemaHash: string;
   readonly types: ReadonlyMap<string, TypeCacheInfo>;
   readonly fields: ReadonlyMap<string, FieldPlan>;
+  /** Every list scope, by the list field's coordinate. */
+  readonly listScopes: ReadonlyMap<string, ListScope>;
+  /** The list scopes an entity of a concrete object type belongs to (through its own type, its interfaces or unions). */
+  readonly listScopesByType: ReadonlyMap<string, readonly ListScope[]>;
 }
 
 /**
@@ -60,6 +67,15 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
       const { maxAge, scope } = effectivePolicy(info, isCompositeType(named) ? directives.types.get(named.name) : undefined);
       const mode = type === mutationType ? 'mutation' : type === subscriptionType ? 'none' : maxAge > 0 ? 'cache' : 'none';
       if (mode === 'none') continue;
+      const tagTemplates = [...(info?.tagTemplates ?? [])];
+      // A cached null carries the tag the entity would have had (Product:999), so creating it invalidates the null.
+      if (info?.cacheNull) {
+        const wouldBe = wouldBeEntityTemplate(
+          directives.types.get(named.name),
+          field.args.map((a) => a.name),
+        );
+        if (wouldBe && !tagTemplates.some((t) => t.format === wouldBe.format)) tagTemplates.push(wouldBe);
+      }
       fields.set(coordinate, {
         coordinate,
         typeName: type.name,
@@ -67,12 +83,30 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
         mode,
         ttlMs: mode === 'cache' ? maxAge * 1000 : 0,
         scope,
-        tagTemplates: info?.tagTemplates ?? [],
+        tagTemplates,
         invalidates: info?.invalidates ?? [],
         cacheNull: info?.cacheNull ?? false,
+        ...(info?.listScope ? { listScope: info.listScope } : {}),
       });
     }
   }
+  const listScopes = new Map<string, ListScope>();
+  const listScopesByType = new Map<string, ListScope[]>();
+  for (const scopes of directives.listScopes.values()) {
+    for (const listScope of scopes) {
+      listScopes.set(listScope.coordinate, listScope);
+      const itemType = schema.getType(listScope.itemType);
+      const concrete = isObjectType(itemType) ? [itemType] : isAbstractType(itemType) ? schema.getPossibleTypes(itemType) : [];
+      for (const type of concrete) listScopesByType.set(type.name, [...(listScopesByType.get(type.name) ?? []), listScope]);
+    }
+  }
   const schemaHash = createHash('sha256').update(printSchemaWithDirectives(schema)).digest('base64url').slice(0, 16);
-  return { schema, schemaHash, types: directives.types, fields };
+  return { schema, schemaHash, types: directives.types, fields, listScopes, listScopesByType };
+}
+
+/** `Product:{$args.id}` when the field's arguments are named like all of the entity's (top-level) key fields. */
+function wouldBeEntityTemplate(type: TypeCacheInfo | undefined, argNames: readonly string[]): TagTemplate | undefined {
+  if (!type?.keyFields || !type.keyFields.every((path) => path.length === 1 && argNames.includes(path[0]!))) return undefined;
+  const parsed = parseTagTemplate(`${type.name}${type.keyFields.map((path) => `:{$args.${path[0]}}`).join('')}`);
+  return 'error' in parsed ? undefined : parsed;
 }

@@ -21,6 +21,8 @@ import {
 import type { TypeCacheInfo } from '../directives/validate.js';
 import { entityTag } from './hierarchy.js';
 import { fillTagTemplate } from './template.js';
+import { listEntryTag } from './listTags.js';
+import type { ListScope } from '../directives/listScope.js';
 
 /** Walks deeper than this are cut (and reported): real payloads are far shallower. */
 export const MAX_DERIVE_DEPTH = 32;
@@ -28,8 +30,12 @@ export const MAX_DERIVE_DEPTH = 32;
 export interface DeriveContext {
   readonly schema: GraphQLSchema;
   readonly types: ReadonlyMap<string, TypeCacheInfo>;
+  /** List scopes by field coordinate: a scoped list embedded in a value tags the value with the list's scope. */
+  readonly listScopes?: ReadonlyMap<string, ListScope>;
   readonly contextValue: unknown;
   readonly info: GraphQLResolveInfo;
+  /** Called with every object of a known concrete type met on the walk (mutations use it for list scopes). */
+  readonly onObject?: (type: GraphQLObjectType, value: object) => void;
 }
 
 /** Why tags could not be derived soundly; the value must then not be cached. */
@@ -94,10 +100,14 @@ function walk(type: GraphQLOutputType, value: unknown, context: DeriveContext, s
     if (!identity) return { kind: 'entity-without-key', typeName: concrete.name, keyFields: typeInfo.keyFields.map((p) => p.join('.')).join(' ') };
     addEntityTags(typeInfo, identity, sink);
   }
+  context.onObject?.(concrete, value);
   const fields = concrete.getFields();
   for (const name of Object.keys(value)) {
     const field = fields[name];
     if (!field) continue;
+    // A scoped list carried in the raw value (no resolver of its own): the value depends on that list's scope.
+    const scope = context.listScopes?.get(`${concrete.name}.${name}`);
+    if (scope) sink.add(listEntryTag(scope, { $parent: value }));
     const problem = walk(field.type, (value as Record<string, unknown>)[name], context, sink, depth + 1, seen);
     if (problem) return problem;
   }

@@ -1,0 +1,74 @@
+/**
+ * Tags of scoped lists. A cached list filtered by `storeId: 2` and no
+ * category carries `Product:%list:Query.products:2:%any`; a changed Product
+ * with `storeId: 2, category: "tea"` invalidates every combination of its
+ * values and "no filter" (`2:tea`, `2:%any`, `%any:tea`, `%any:%any`), which
+ * is exactly the set of lists it belongs in. The `%` segments cannot collide
+ * with escaped values (escaping turns every `%` into `%25`), and the tags sit
+ * below the type's name, so `invalidate('Product')` covers them too.
+ */
+import type { ListScope } from '../directives/listScope.js';
+import { escapeTagSegment, TAG_SEPARATOR } from './hierarchy.js';
+
+/** The segment under a type name that holds its list tags. */
+export const LIST_SEGMENT = '%list';
+/** The value segment of a filter that is not applied. */
+export const ANY_VALUE = '%any';
+
+/** `Product:%list`: the ancestor of every list tag of an item type. */
+export function allListsTag(itemType: string): string {
+  return itemType + TAG_SEPARATOR + LIST_SEGMENT;
+}
+
+/** The tag of one cached list, from its arguments and parent; a filter without a value is "no filter". */
+export function listEntryTag(scope: ListScope, values: { $args?: unknown; $parent?: unknown }): string {
+  let tag = allListsTag(scope.itemType) + TAG_SEPARATOR + scope.coordinate;
+  for (const filter of scope.filters) {
+    const segment = segmentOf(readPath(values[filter.source], filter.sourcePath));
+    tag += TAG_SEPARATOR + (segment ?? ANY_VALUE);
+  }
+  return tag;
+}
+
+/**
+ * The tags of every list of `scope` that `entity` belongs in, or undefined
+ * when the entity lacks a filtered field (the caller then falls back to
+ * {@link allListsTag}).
+ */
+export function entityListTags(scope: ListScope, entity: object): string[] | undefined {
+  let tags = [allListsTag(scope.itemType) + TAG_SEPARATOR + scope.coordinate];
+  for (const filter of scope.filters) {
+    const value = readPath(entity, filter.itemPath);
+    if (value === undefined) return undefined;
+    const segment = segmentOf(value);
+    // A null item value is in no list filtered by a value, only in unfiltered ones.
+    const options = segment === undefined ? [ANY_VALUE] : [segment, ANY_VALUE];
+    const next: string[] = [];
+    for (const tag of tags) for (const option of options) next.push(tag + TAG_SEPARATOR + option);
+    tags = next;
+  }
+  return tags;
+}
+
+function readPath(root: unknown, path: readonly string[]): unknown {
+  let value = root;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
+}
+
+function segmentOf(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      // An empty string would make an empty segment; "%empty" cannot collide with an escaped value.
+      return value === '' ? '%empty' : escapeTagSegment(value);
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return String(value);
+    default:
+      return undefined;
+  }
+}
