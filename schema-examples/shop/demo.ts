@@ -52,3 +52,29 @@ await step('6. Only the reviews are fetched again', page);
 const stats = shop.cache.stats();
 console.log(`\ncache stats: ${stats.hits} hits, ${stats.misses} misses, ${stats.invalidations} invalidations`);
 await shop.stop();
+
+// Part two: lists that know what belongs in them (schema-examples/articles).
+const { createArticlesServer } = await import('../articles/app.js');
+const articles = await createArticlesServer();
+async function articleStep(title: string, query: string): Promise<void> {
+  articles.db.resetCalls();
+  const response = await articles.apollo.executeOperation({ query }, { contextValue: { db: articles.db } });
+  await articles.cache.idle();
+  const result = (response.body as { singleResult: { data?: unknown; extensions?: { cachetag?: { fields: DebugField[]; invalidated?: string[] } } } })
+    .singleResult;
+  console.log(`\n== ${title}`);
+  console.log(`   ${query.replace(/\s+/g, ' ').trim()}`);
+  console.log(`   data: ${JSON.stringify(result.data)}`);
+  for (const field of result.extensions?.cachetag?.fields ?? [])
+    console.log(`   ${field.outcome.padEnd(6)} ${field.path}${field.reason ? ` (${field.reason})` : ''}`);
+  if (result.extensions?.cachetag?.invalidated) console.log(`   invalidated: ${result.extensions.cachetag.invalidated.join(' ')}`);
+  console.log(`   data-source calls: ${articles.db.totalCalls}`);
+}
+const lists = `{ video: articles(published: true, category: "video") { id } audio: articles(published: true, category: "audio") { id } published: articles(published: true) { id } }`;
+await articleStep('7. Three cached lists of articles (published video, published audio, all published)', lists);
+await articleStep(
+  '8. A new published video article: its lists are invalidated by scope, though it was in none of them',
+  `mutation { createArticle(input: { title: "MKV chapters", published: true, category: "video", authorId: "1" }) { id published category authorId } }`,
+);
+await articleStep('9. The video and all-published lists are fetched again; the audio list is still a hit', lists);
+await articles.apollo.stop();

@@ -122,6 +122,41 @@ test('@invalidates problems', () => {
   ]);
 });
 
+test('@listScope problems', () => {
+  assert.deepEqual(
+    problemsOf(`
+      type Query {
+        a(storeId: ID, category: String): [Product] @listScope(filters: ["storId", "category"])
+        b(storeId: ID): Product @listScope(filters: ["storeId"])
+        c(kind: Kind): [Product] @listScope(filters: ["category: $args.kind"])
+        d(storeId: ID): [Product] @listScope(filters: ["storeId: $parent.id"])
+        e(ids: [ID]): [Product] @listScope(filters: ["id: $args.ids"])
+        f(storeId: ID): [Product] @listScope(filters: ["store"])
+        g(storeId: ID): [Product] @listScope(filters: ["storeId = 2"])
+        h(storeId: ID): [Product] @listScope(filters: [])
+        i(storeId: ID): [Product] @listScope(filters: ["storeId: $arg.storeId"])
+        j(storeId: ID): [Product] @listScope(filters: ["category"])
+      }
+      enum Kind { TEA COFFEE }
+      type Product { id: ID! storeId: ID! category: String! store: Store }
+      type Store { id: ID! products: [Product] @listScope(filters: ["storeId: $parent.idd"]) }
+    `),
+    [
+      'Query.a: @listScope filter "storId": Product has no field "storId"; expected one of "id", "storeId", "category", "store". Did you mean "storeId" or "store"?',
+      'Query.b: @listScope is only allowed on fields that return a list or a connection (edges { node } or nodes); Query.b returns Product.',
+      'Query.c: @listScope filter "category: $args.kind" compares argument "kind" (Kind) with item field "category" (String); their types must match.',
+      'Query.d: @listScope filter "storeId: $parent.id" uses $parent, but Query.d is a field of the root type Query, which has no parent value.',
+      'Query.e: @listScope filter "id: $args.ids": argument "ids" is a list; a filter compares single values.',
+      'Query.f: @listScope filter "store": "store" is the object type Store; a filter compares scalar or enum values, such as "store.id".',
+      'Query.g: @listScope filter "storeId = 2" is not valid; expected "itemField", "itemField: $args.argument" or "itemField: $parent.field".',
+      'Query.h: @listScope needs at least one filter, such as filters: ["storeId"].',
+      'Query.i: @listScope filter "storeId: $arg.storeId" uses $arg; expected $args or $parent. Did you mean "$args"?',
+      'Query.j: @listScope filter "category": Query.j has no argument "category"; expected one of "storeId".',
+      'Store.products: @listScope filter "storeId: $parent.idd": Store has no field "idd"; expected one of "id", "products". Did you mean "id"?',
+    ],
+  );
+});
+
 test('problems carry their SDL location and are thrown together at server start', async () => {
   const typeDefs = `type Query {\n  a: Int @cacheControl(maxAge: -1)\n  b(id: ID): Int @cacheTag(format: "B:{$args.idd}")\n}`;
   const server = new ApolloServer({ typeDefs: [cacheDirectivesTypeDefs, typeDefs], resolvers: {}, plugins: [createApolloPlugin(createCache())] });
