@@ -60,3 +60,56 @@ export async function timed<T>(call: () => Promise<T>): Promise<{ ms: number; va
     return { ms: performance.now() - start, error };
   }
 }
+
+/** One call made by `startLoad`. */
+export interface CallRecord {
+  readonly op: 'get' | 'set' | 'invalidate';
+  /** performance.now() when the call started. */
+  readonly at: number;
+  readonly ms: number;
+  readonly ok: boolean;
+  readonly error?: unknown;
+}
+
+/**
+ * Concurrent workers doing what the engine does: look up a few keys, fill the
+ * misses with the lookup's sequence, now and then invalidate a tag.
+ */
+export function startLoad(
+  store: { get: RedisStore['get']; set: RedisStore['set']; invalidate: RedisStore['invalidate'] },
+  workers = 8,
+): { records: CallRecord[]; stop(): Promise<void> } {
+  const records: CallRecord[] = [];
+  let running = true;
+  const record = async <T>(op: CallRecord['op'], call: () => Promise<T>): Promise<T | undefined> => {
+    const at = performance.now();
+    try {
+      const value = await call();
+      records.push({ op, at, ms: performance.now() - at, ok: true });
+      return value;
+    } catch (error) {
+      records.push({ op, at, ms: performance.now() - at, ok: false, error });
+      return undefined;
+    }
+  };
+  const worker = async (w: number): Promise<void> => {
+    for (let i = 0; running; i++) {
+      const keys = Array.from({ length: 5 }, (_, j) => `load:${(w * 7 + i * 3 + j) % 200}`);
+      const lookup = await record('get', () => store.get(keys));
+      if (lookup) {
+        const misses = keys.filter((_, j) => !(lookup.values[j] instanceof Uint8Array));
+        if (misses.length > 0) await record('set', () => store.set(misses.map((key) => entry(key, `v:${key}`, [`Load:${key}`], lookup.seq))));
+      }
+      if (i % 10 === 9) await record('invalidate', () => store.invalidate([`Load:load:${(w + i) % 200}`]));
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  };
+  const done = Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
+  return {
+    records,
+    async stop() {
+      running = false;
+      await done;
+    },
+  };
+}

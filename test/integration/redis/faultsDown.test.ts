@@ -1,0 +1,81 @@
+/**
+ * Redis going away under load (connections cut, new ones refused): every call
+ * settles fast, `get` rejects with STORE_UNAVAILABLE, `set` and `invalidate`
+ * never reject, invalidations Redis missed are kept and delivered once it is
+ * back, and the cache resumes by itself.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CacheTagError } from '../../../src/errors.js';
+import { startFaultProxy } from '../../helpers/faultProxy.js';
+import { connectOrSkip, eventually, LOOPBACK, sleep, uniquePrefix } from '../../helpers/redis.js';
+import { Redis } from 'ioredis';
+import { entry, openStore, startLoad, timed } from './support.js';
+
+test('Redis cut under load: calls fail fast and open, then the store recovers on its own', async (t) => {
+  const redis = await connectOrSkip(t);
+  if (!redis) return;
+  const proxy = await startFaultProxy(redis.port);
+  t.after(() => proxy.close());
+  const reported: string[] = [];
+  const store = await openStore(
+    t,
+    { template: () => new Redis({ host: LOOPBACK, port: proxy.port, lazyConnect: true }), admin: redis.admin },
+    { prefix: uniquePrefix('down'), onError: (error, op) => void reported.push(`${op}:${error.code}`) },
+  );
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  t.after(() => process.off('unhandledRejection', onUnhandled));
+
+  const load = startLoad(store);
+  await sleep(300);
+  const cutAt = performance.now();
+  proxy.cut();
+  await sleep(200);
+  const { seq } = await store.get([]).catch(() => ({ seq: 'x' }));
+  const filled = await timed(() => store.set([entry('k', 'v', ['Product:2'], seq)]));
+  assert.equal(filled.value, 0, 'set resolves to 0 writes');
+  assert.ok(filled.ms < 20, `set gives up at once when not connected (${filled.ms.toFixed(1)} ms)`);
+  const invalidated = await store.invalidate(['Product:1']);
+  assert.match(String(invalidated), /^unconfirmed:/);
+  assert.ok(store.pendingInvalidations >= 1, 'the missed invalidation is kept');
+  await sleep(600);
+  const healAt = performance.now();
+  proxy.heal();
+  assert.ok(await eventually(() => store.pendingInvalidations === 0, 8000), 'pending invalidations delivered after Redis is back');
+  assert.ok(
+    await eventually(async () => {
+      try {
+        await store.get(['probe']);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 8000),
+  );
+  await sleep(200);
+  await load.stop();
+
+  const { records } = load;
+  const before = records.filter((r) => r.at + r.ms < cutAt);
+  const during = records.filter((r) => r.at > cutAt + 20 && r.at < healAt);
+  const after = records.filter((r) => r.at > performance.now() - 150);
+  assert.ok(before.length > 20 && before.every((r) => r.ok), 'healthy before the cut');
+  assert.ok(during.filter((r) => r.op === 'get').length > 20, 'the load kept running while Redis was away');
+  for (const r of during) {
+    if (r.op === 'get') {
+      assert.ok(!r.ok && r.error instanceof CacheTagError && r.error.code === 'STORE_UNAVAILABLE', 'get rejects with STORE_UNAVAILABLE');
+      assert.ok(r.ms < 100, `get settled in ${r.ms.toFixed(1)} ms`);
+    } else {
+      assert.ok(r.ok, `${r.op} never rejects`);
+      assert.ok(r.ms < 320, `${r.op} settled in ${r.ms.toFixed(1)} ms`);
+    }
+  }
+  assert.ok(
+    after.some((r) => r.op === 'get' && r.ok),
+    'reads work again',
+  );
+  assert.ok(reported.includes('set:STORE_UNAVAILABLE') && reported.includes('invalidate:STORE_UNAVAILABLE'), 'failures are reported');
+  assert.deepEqual(unhandled, []);
+});
