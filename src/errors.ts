@@ -37,6 +37,8 @@ export class CacheTagError extends Error {
 export interface SourceLocation {
   readonly line: number;
   readonly column: number;
+  /** The name of the SDL source (a file name), when the schema was parsed from a named `Source`. */
+  readonly source?: string;
 }
 
 /** One mistake in a schema's cache directives. */
@@ -63,7 +65,9 @@ export class CacheTagSchemaError extends CacheTagError {
     super(
       'SCHEMA_INVALID',
       `cachetag found ${problems.length} problem${problems.length === 1 ? '' : 's'} in the schema's cache directives:\n` +
-        problems.map((p) => `  - ${p.message}${p.location ? ` (line ${p.location.line}, column ${p.location.column})` : ''}`).join('\n'),
+        problems
+          .map((p) => `  - ${p.message}${p.location ? ` (${p.location.source ? `${p.location.source}, ` : ''}line ${p.location.line}, column ${p.location.column})` : ''}`)
+          .join('\n'),
     );
     this.problems = problems;
   }

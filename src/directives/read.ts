@@ -95,5 +95,6 @@ function coerce(node: ConstDirectiveNode, directive: GraphQLDirective, coordinat
 function locationOf(node: ConstDirectiveNode): SourceLocation | undefined {
   if (!node.loc) return undefined;
   const { line, column } = getLocation(node.loc.source, node.loc.start);
-  return { line, column };
+  const source = node.loc.source.name;
+  return source && source !== 'GraphQL request' ? { line, column, source } : { line, column };
 }

@@ -1,0 +1,134 @@
+/**
+ * The CLI: argument parsing and printing around library calls, nothing more.
+ *
+ *   cachetag validate <schema.graphql>... [--session]
+ *   cachetag plan <schema.graphql>... [--json]
+ *   cachetag invalidate --redis <url> [--cluster] [--prefix <p>] <tag>...
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { buildASTSchema, concatAST, parse, Source } from 'graphql';
+import { assertValidTag, buildCachePlan, cacheDirectivesTypeDefsFor, CacheTagSchemaError, validateCacheDirectives } from '../index.js';
+
+export const usage = `Usage:
+  cachetag validate <schema.graphql>... [--session]   check the cache directives (--session: the cache has a sessionId function)
+  cachetag plan <schema.graphql>... [--json]           print every cached field's policy, tags and list scope
+  cachetag invalidate --redis <url> [--cluster] [--prefix <prefix>] <tag>...
+                                                       invalidate tags in a Redis store (and everything below them)
+`;
+
+interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function runCli(argv: readonly string[], io: Io = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'validate':
+        return await validate(rest, io);
+      case 'plan':
+        return await plan(rest, io);
+      case 'invalidate':
+        return await invalidate(rest, io);
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.out(usage);
+        return command === undefined ? 2 : 0;
+      default:
+        io.err(`cachetag: unknown command "${command}".\n${usage}`);
+        return 2;
+    }
+  } catch (error) {
+    io.err(`cachetag ${command}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+async function loadSchema(files: readonly string[]) {
+  if (files.length === 0) throw new Error('name at least one SDL file.');
+  // One Source per file, so every problem's line and column point into the file it came from.
+  const documents = await Promise.all(files.map(async (file) => parse(new Source(await readFile(file, 'utf8'), file))));
+  const user = concatAST(documents);
+  const missing = cacheDirectivesTypeDefsFor(user);
+  return buildASTSchema(missing ? concatAST([parse(missing), user]) : user, { assumeValidSDL: true });
+}
+
+async function validate(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...args], options: { session: { type: 'boolean', default: false } }, allowPositionals: true });
+  const schema = await loadSchema(positionals);
+  const { directives, problems } = validateCacheDirectives(schema, { hasSessionId: values.session ?? false });
+  if (problems.length > 0) {
+    io.err(new CacheTagSchemaError(problems).message);
+    return 1;
+  }
+  const cachePlan = buildCachePlan(schema, directives);
+  const cached = [...cachePlan.fields.values()].filter((f) => f.mode === 'cache').length;
+  const mutations = [...cachePlan.fields.values()].filter((f) => f.mode === 'mutation').length;
+  io.out(
+    `ok: ${cached} cached fields, ${mutations} mutation fields, ${cachePlan.listScopes.size} list scopes, ${[...directives.types.values()].filter((t) => t.keyFields).length} entity types.`,
+  );
+  return 0;
+}
+
+async function plan(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...args], options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
+  const schema = await loadSchema(positionals);
+  const { directives, problems } = validateCacheDirectives(schema, { hasSessionId: true });
+  if (problems.length > 0) {
+    io.err(new CacheTagSchemaError(problems).message);
+    return 1;
+  }
+  const rows = [...buildCachePlan(schema, directives).fields.values()].map((f) => ({
+    coordinate: f.coordinate,
+    mode: f.mode,
+    ...(f.mode === 'cache' ? { maxAge: f.ttlMs / 1000, scope: f.scope } : {}),
+    tags: f.tagTemplates.map((t) => t.format),
+    invalidates: f.invalidates.map((t) => t.format),
+    ...(f.cacheNull ? { cacheNull: true } : {}),
+    ...(f.listScope ? { listScope: f.listScope.filters.map((x) => `${x.itemPath.join('.')}: ${x.source}.${x.sourcePath.join('.')}`) } : {}),
+  }));
+  if (values.json) {
+    io.out(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  for (const row of rows) {
+    const details = [
+      row.mode === 'cache' ? `maxAge ${row.maxAge}s ${row.scope}` : 'mutation',
+      row.tags.length ? `tags ${row.tags.join(' ')}` : '',
+      row.invalidates.length ? `invalidates ${row.invalidates.join(' ')}` : '',
+      row.cacheNull ? 'caches null' : '',
+      row.listScope ? `list scope [${row.listScope.join(', ')}]` : '',
+    ].filter(Boolean);
+    io.out(`${row.coordinate.padEnd(32)} ${details.join('; ')}`);
+  }
+  return 0;
+}
+
+async function invalidate(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { redis: { type: 'string' }, cluster: { type: 'boolean', default: false }, prefix: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (!values.redis) throw new Error('--redis <url> is required (redis://host:port/db).');
+  if (positionals.length === 0) throw new Error('name at least one tag.');
+  positionals.forEach((tag) => assertValidTag(tag));
+  const { Redis, Cluster } = await import('ioredis');
+  const { createRedisStore } = await import('../stores/redis/index.js');
+  const url = new URL(values.redis);
+  const client = values.cluster ? new Cluster([{ host: url.hostname, port: Number(url.port || 6379) }]) : new Redis(values.redis);
+  const store = createRedisStore({ client, ...(values.prefix ? { prefix: values.prefix } : {}) });
+  try {
+    const seq = await store.invalidate(positionals);
+    io.out(`invalidated ${positionals.join(' ')} (sequence ${String(seq)}).`);
+    return 0;
+  } finally {
+    await store.close();
+    client.disconnect();
+  }
+}
