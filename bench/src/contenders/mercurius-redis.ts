@@ -5,13 +5,14 @@
  * would go through KEYS and bypass the prefix). No reference GC runs during
  * a run: mercurius-cache leaves scheduling it to the application.
  */
-import { createGuardedRedis, redisPrefixFromEnv } from '../lib/redisTarget.js';
-import { createContenderRuntime } from './shared/serve.js';
+import { createGuardedRedis, redisNamespaceFromEnv } from '../lib/redisTarget.js';
+import { createContenderRuntime, meterRedisCommands } from './shared/serve.js';
 import { serveMercurius } from './shared/mercurius.js';
 import { maxAgeSeconds } from '../schema.js';
 
+meterRedisCommands();
 const runtime = createContenderRuntime('mercurius-redis');
-const redis = createGuardedRedis({ keyPrefix: redisPrefixFromEnv(runtime.name) });
+const redis = createGuardedRedis({ keyPrefix: `${redisNamespaceFromEnv(runtime.name)}:` });
 await serveMercurius(runtime, {
   storage: { type: 'redis', options: { client: redis, invalidation: { invalidate: true, referencesTTL: maxAgeSeconds } } },
   close: async () => {

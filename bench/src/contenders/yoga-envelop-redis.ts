@@ -6,12 +6,13 @@
  */
 import { createRedisCache } from '@envelop/response-cache-redis';
 import type { Cache } from '@graphql-yoga/plugin-response-cache';
-import { createGuardedRedis, redisPrefixFromEnv } from '../lib/redisTarget.js';
-import { createContenderRuntime } from './shared/serve.js';
+import { createGuardedRedis, redisNamespaceFromEnv } from '../lib/redisTarget.js';
+import { createContenderRuntime, meterRedisCommands } from './shared/serve.js';
 import { serveYoga } from './shared/yoga.js';
 
+meterRedisCommands();
 const runtime = createContenderRuntime('yoga-envelop-redis');
-const redis = createGuardedRedis({ keyPrefix: redisPrefixFromEnv(runtime.name) });
+const redis = createGuardedRedis({ keyPrefix: `${redisNamespaceFromEnv(runtime.name)}:` });
 await serveYoga(runtime, {
   cache: createRedisCache({ redis }) as Cache,
   close: async () => {

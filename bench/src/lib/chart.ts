@@ -72,12 +72,14 @@ export function renderChart(report: BenchReport): string {
       const axisTop = top + workloadHeader - 10;
       const axisBottom = axisTop + contenders.length * rowHeight + 4;
       out.push(text(left, top + 32, metric.title, { size: 11, fill: '#333' }));
+      // At most about eight labels per axis; 1× always has one.
+      const labelEvery = Math.ceil((high - low + 1) / 8);
       for (let exponent = low; exponent <= high; exponent++) {
         const tx = x(2 ** exponent);
         out.push(
-          `<line x1="${tx}" y1="${axisTop}" x2="${tx}" y2="${axisBottom}" stroke="${exponent === 0 ? '#222' : '#e3e3e3'}" stroke-width="${exponent === 0 ? 1.2 : 1}"/>`,
+          `<line x1="${tx.toFixed(1)}" y1="${axisTop}" x2="${tx.toFixed(1)}" y2="${axisBottom}" stroke="${exponent === 0 ? '#222' : '#e3e3e3'}" stroke-width="${exponent === 0 ? 1.2 : 1}"/>`,
         );
-        out.push(text(tx, axisBottom + 12, tickLabel(exponent), { size: 10, fill: '#666', anchor: 'middle' }));
+        if (exponent % labelEvery === 0) out.push(text(tx, axisBottom + 12, tickLabel(exponent), { size: 10, fill: '#666', anchor: 'middle' }));
       }
       contenders.forEach((id, c) => {
         const y = axisTop + 2 + c * rowHeight;
@@ -94,7 +96,7 @@ export function renderChart(report: BenchReport): string {
         out.push(
           `<rect x="${Math.min(from, to).toFixed(1)}" y="${y}" width="${Math.max(1, Math.abs(to - from)).toFixed(1)}" height="${barHeight}" fill="${colour}"/>`,
         );
-        const label = value === 0 ? '0' : `${value >= 10 ? value.toFixed(1) : value.toFixed(2)}×`;
+        const label = value === 0 ? '0' : value < 2 ** low ? `<${tickLabel(low)}` : `${formatRatio(value)}×`;
         const labelX = to >= from ? to + 4 : to - 4;
         out.push(text(labelX, y + barHeight - 2, label, { size: 10, fill: '#222', anchor: to >= from ? 'start' : 'end' }));
       });
@@ -110,9 +112,15 @@ function domain(values: readonly (number | null | undefined)[]): [number, number
   let low = Math.min(-1, ...finite.map((v) => Math.floor(Math.log2(v))));
   let high = Math.max(1, ...finite.map((v) => Math.ceil(Math.log2(v))));
   if (values.some((v) => v === 0)) low -= 1;
-  low = Math.max(low, -10);
-  high = Math.min(high, 10);
+  low = Math.max(low, -8);
+  high = Math.min(high, 8);
   return [low, high];
+}
+
+function formatRatio(value: number): string {
+  if (value >= 10) return value.toFixed(1);
+  if (value >= 0.1) return value.toFixed(2);
+  return value.toPrecision(2);
 }
 
 function tickLabel(exponent: number): string {

@@ -20,12 +20,17 @@ export function redisUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return url;
 }
 
-/** The key prefix a contender must use, as handed down by the driver (`BENCH_REDIS_PREFIX`). */
-export function redisPrefixFromEnv(contender: string, env: NodeJS.ProcessEnv = process.env): string {
-  return env.BENCH_REDIS_PREFIX || `cachetag-bench:${contender}:${process.pid}:`;
+/**
+ * The key namespace a contender must use, as handed down by the driver
+ * (`BENCH_REDIS_NAMESPACE`), without a trailing separator: peers put their
+ * keys under `<namespace>:`, cachetag under `{<namespace>:…}` (its keys carry
+ * the prefix inside a hash tag). At most 64 characters, no braces or spaces.
+ */
+export function redisNamespaceFromEnv(contender: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env.BENCH_REDIS_NAMESPACE || `ctb:${contender}:${process.pid}`;
 }
 
-/** An ioredis client with FLUSHALL and FLUSHDB disabled. */
+/** An ioredis client with FLUSHALL and FLUSHDB disabled (its duplicates are not guarded). */
 export function createGuardedRedis(options: RedisOptions = {}): Redis {
   const redis = new Redis(redisUrlFromEnv(), { lazyConnect: false, maxRetriesPerRequest: 2, ...options });
   const refuse = (command: string) => () => Promise.reject(new Error(`${command} is disabled in the benchmark: the Redis on 6379 is shared.`));
@@ -33,15 +38,21 @@ export function createGuardedRedis(options: RedisOptions = {}): Redis {
   return redis;
 }
 
-/** Deletes every key under `prefix` with SCAN + UNLINK (never on a hot path: after a run). Resolves to the number removed. */
-export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
+/**
+ * Deletes every key of a namespace (`<namespace>:*` and `{<namespace>:*`)
+ * with SCAN + UNLINK; run after a measurement, never during one. Resolves
+ * to the number of keys removed.
+ */
+export async function deleteNamespace(redis: Redis, namespace: string): Promise<number> {
   let removed = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) removed += await redis.unlink(...keys);
-  } while (cursor !== '0');
+  for (const pattern of [`${escapeGlob(namespace)}:*`, `{${escapeGlob(namespace)}:*`]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) removed += await redis.unlink(...keys);
+    } while (cursor !== '0');
+  }
   return removed;
 }
 

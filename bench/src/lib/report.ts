@@ -16,8 +16,13 @@ export interface Figures {
   readonly serverRequests: number;
   readonly dataSourceCallsPerRequest: number;
   readonly dataSourceKeysPerRequest: number;
-  /** Redis commands per request (INFO commandstats delta over the window); null for contenders without Redis. */
+  /**
+   * Redis commands per request as Redis counted them (INFO commandstats delta over the window): includes the
+   * calls scripts make inside Redis and any other client's traffic on the shared server. Null without Redis.
+   */
   readonly redisCommandsPerRequest: number | null;
+  /** Redis commands per request the contender's own clients sent (an EVALSHA is one). Null without Redis. */
+  readonly redisCommandsSentPerRequest: number | null;
   readonly redisCommands: Record<string, number> | null;
   readonly mutations: number;
   readonly checks: number;
@@ -131,21 +136,21 @@ export function renderMarkdown(report: BenchReport): string {
     lines.push(workload.description);
     lines.push('');
     lines.push(
-      '| contender | invalidation | requests/s × | p50 × | p99 × | data-source calls/request (×) | Redis commands/request | stale reads / checks | errors |',
+      '| contender | invalidation | requests/s × | p50 × | p99 × | data-source calls/request (×) | Redis commands sent/request | Redis commands executed/request | stale reads / checks | errors |',
     );
-    lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const contender of report.contenders) {
       const run = report.runs.find((r) => r.contender === contender.id && r.workload === workload.id);
       if (run === undefined) continue;
       if (run.status !== 'ok' || run.figures === undefined) {
-        lines.push(`| ${contender.id} | ${contender.invalidation} | ${run.status}: ${escapeCell(firstLine(run.reason ?? ''))} | | | | | | |`);
+        lines.push(`| ${contender.id} | ${contender.invalidation} | ${run.status}: ${escapeCell(firstLine(run.reason ?? ''))} | | | | | | | |`);
         continue;
       }
       const f = run.figures;
       const r = run.ratios;
       lines.push(
         `| ${contender.id} | ${contender.invalidation} | ${times(r?.requestsPerSecond)} | ${times(r?.p50)} | ${times(r?.p99)} | ` +
-          `${fixed(f.dataSourceCallsPerRequest)} (${times(r?.dataSourceCallsPerRequest)}) | ${f.redisCommandsPerRequest === null ? '–' : fixed(f.redisCommandsPerRequest)} | ` +
+          `${fixed(f.dataSourceCallsPerRequest)} (${times(r?.dataSourceCallsPerRequest)}) | ${optional(f.redisCommandsSentPerRequest)} | ${optional(f.redisCommandsPerRequest)} | ` +
           `${f.checks === 0 ? '–' : `${f.staleReads} / ${f.checks}`} | ${f.errors} |`,
       );
     }
@@ -170,6 +175,10 @@ export function renderMarkdown(report: BenchReport): string {
 function times(value: number | null | undefined): string {
   if (value === null || value === undefined) return '–';
   return `${value >= 10 ? value.toFixed(1) : value.toFixed(2)}×`;
+}
+
+function optional(value: number | null): string {
+  return value === null ? '–' : fixed(value);
 }
 
 function fixed(value: number): string {

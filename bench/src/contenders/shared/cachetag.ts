@@ -7,10 +7,10 @@
 import { createApolloPlugin } from 'cachetag/apollo';
 import { cacheDirectivesTypeDefs, createCache, createMemoryStore, type Store } from 'cachetag';
 import { print, type DocumentNode } from 'graphql';
-import { createGuardedRedis, redisPrefixFromEnv } from '../../lib/redisTarget.js';
+import { createGuardedRedis, redisNamespaceFromEnv } from '../../lib/redisTarget.js';
 import { cacheControlTypeDefs, typeDefs, type BenchContext } from '../../schema.js';
 import { serveApollo } from './apollo.js';
-import type { ContenderRuntime } from './serve.js';
+import { meterRedisCommands, type ContenderRuntime } from './serve.js';
 
 export type CachetagStoreKind = 'memory' | 'redis';
 
@@ -22,10 +22,12 @@ export async function serveCachetag(runtime: ContenderRuntime, storeKind: Cachet
   } else {
     // Imported here so the memory contender never loads the Redis entry point.
     const { createRedisStore } = await import('cachetag/redis');
-    const redis = createGuardedRedis();
-    store = createRedisStore({ redis, prefix: redisPrefixFromEnv(runtime.name) });
+    meterRedisCommands();
+    // A template: the store opens (and closes) its own connections with client.duplicate().
+    const template = createGuardedRedis({ lazyConnect: true });
+    store = createRedisStore({ client: template, prefix: redisNamespaceFromEnv(runtime.name) });
     closeStore = async () => {
-      await redis.quit();
+      template.disconnect();
     };
   }
   const cache = createCache({ store });

@@ -10,6 +10,7 @@
  * - with `BENCH_PARENT_WATCH=1` the process also exits when its stdin closes,
  *   so a driver killed outright leaves no server behind.
  */
+import diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { createDataSource, latencyMsFromEnv, type DataSource } from '../../dataSource.js';
@@ -23,6 +24,13 @@ export interface ContenderStats {
   readonly dataSourceCalls: number;
   /** Keys asked for across those round trips. */
   readonly dataSourceKeys: number;
+  /**
+   * Redis commands this process sent (one per EVALSHA, however many calls
+   * the script makes inside Redis), or null when not metered. Counted on
+   * ioredis' `ioredis:command` tracing channel, so other clients of the
+   * shared Redis do not show up in it.
+   */
+  readonly redisCommandsSent: number | null;
   readonly pid: number;
   readonly rssBytes: number;
 }
@@ -59,12 +67,14 @@ export function createContenderRuntime(name: string): ContenderRuntime {
         requests,
         dataSourceCalls: dataSource.stats.calls,
         dataSourceKeys: dataSource.stats.keys,
+        redisCommandsSent: redisMeter.enabled ? redisMeter.count : null,
         pid: process.pid,
         rssBytes: process.memoryUsage.rss(),
       };
     },
     resetStats() {
       requests = 0;
+      redisMeter.count = 0;
       dataSource.resetStats();
     },
     handleStatsRequest(request, response) {
@@ -82,6 +92,27 @@ export function createContenderRuntime(name: string): ContenderRuntime {
     },
   };
   return runtime;
+}
+
+const redisMeter = { enabled: false, count: 0 };
+
+/**
+ * Counts every command an ioredis client of this process writes (pipelined
+ * ones included), for contenders that use Redis. ioredis only traces while
+ * someone subscribes, so contenders without Redis pay nothing.
+ */
+export function meterRedisCommands(): void {
+  if (redisMeter.enabled) return;
+  redisMeter.enabled = true;
+  diagnosticsChannel.tracingChannel('ioredis:command').subscribe({
+    start() {
+      redisMeter.count++;
+    },
+    end() {},
+    asyncStart() {},
+    asyncEnd() {},
+    error() {},
+  });
 }
 
 /** Listens on loopback and wires the shutdown signals to `close`. */
