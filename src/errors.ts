@@ -66,7 +66,10 @@ export class CacheTagSchemaError extends CacheTagError {
       'SCHEMA_INVALID',
       `cachetag found ${problems.length} problem${problems.length === 1 ? '' : 's'} in the schema's cache directives:\n` +
         problems
-          .map((p) => `  - ${p.message}${p.location ? ` (${p.location.source ? `${p.location.source}, ` : ''}line ${p.location.line}, column ${p.location.column})` : ''}`)
+          .map(
+            (p) =>
+              `  - ${p.message}${p.location ? ` (${p.location.source ? `${p.location.source}, ` : ''}line ${p.location.line}, column ${p.location.column})` : ''}`,
+          )
           .join('\n'),
     );
     this.problems = problems;

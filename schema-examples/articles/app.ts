@@ -2,13 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { cacheDirectivesTypeDefs, createCache, type Cache, type CacheOptions } from '../../src/index.js';
-import { createApolloPlugin } from '../../src/apollo/index.js';
+import { createApolloPlugin, type ApolloPluginOptions } from '../../src/apollo/index.js';
 import { ArticleData } from './data.js';
 import { resolvers, type ArticleContext } from './resolvers.js';
 
 export const articlesTypeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 
-export async function createArticlesServer(options: { db?: ArticleData; cache?: Partial<CacheOptions> } = {}): Promise<{
+export async function createArticlesServer(options: { db?: ArticleData; cache?: Partial<CacheOptions>; plugin?: ApolloPluginOptions } = {}): Promise<{
   db: ArticleData;
   cache: Cache;
   apollo: ApolloServer<ArticleContext>;
@@ -18,7 +18,7 @@ export async function createArticlesServer(options: { db?: ArticleData; cache?: 
   const apollo = new ApolloServer<ArticleContext>({
     typeDefs: [cacheDirectivesTypeDefs, articlesTypeDefs],
     resolvers,
-    plugins: [createApolloPlugin(cache, { debug: true })],
+    plugins: [createApolloPlugin(cache, { debug: true, ...options.plugin })],
   });
   await apollo.start();
   return { db, cache, apollo };

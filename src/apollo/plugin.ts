@@ -6,9 +6,9 @@
  * tag header. Mutations are invalidated inside their resolvers, so the
  * response is sent only after the invalidation was acknowledged.
  */
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { invalidOption } from '../errors.js';
-import type { Cache } from '../engine/engine.js';
+import type { Cache, OperationOutcome } from '../engine/engine.js';
 
 /** The request header that turns debug output on, when {@link ApolloPluginOptions.debug} is `'header'`. */
 export const defaultDebugHeader = 'x-cachetag-debug';
@@ -30,6 +30,13 @@ export interface ApolloPluginOptions {
    * (Cloudflare, Akamai). Set only on query responses. Default: none.
    */
   tagsHeader?: string;
+  /**
+   * The operation tier: answer an unchanged query from its stored response,
+   * without execution, on the same tags and with the same freshness as the
+   * fields it is made of. Only queries whose every resolver is a cached field
+   * are eligible. Default `true`.
+   */
+  operationCache?: boolean;
 }
 
 /** Creates the Apollo Server plugin for a cache. */
@@ -39,6 +46,8 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(c
   if (debug !== true && debug !== false && debug !== 'header') throw invalidOption('createApolloPlugin', 'debug', "true, false or 'header'", debug);
   const debugHeader = (options.debugHeader ?? defaultDebugHeader).toLowerCase();
   const tagsHeader = options.tagsHeader;
+  const operationCache = options.operationCache ?? true;
+  if (typeof operationCache !== 'boolean') throw invalidOption('createApolloPlugin', 'operationCache', 'true or false', operationCache);
   if (tagsHeader !== undefined && (typeof tagsHeader !== 'string' || !/^[A-Za-z0-9-]+$/.test(tagsHeader))) {
     throw invalidOption('createApolloPlugin', 'tagsHeader', 'an HTTP header name such as "Surrogate-Key"', tagsHeader);
   }
@@ -56,15 +65,40 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(c
     async requestDidStart(requestContext) {
       const header = requestContext.request.http?.headers.get(debugHeader);
       const wantsDebug = debug === true || (debug === 'header' && header !== undefined && header !== '0');
-      const scope = cache.beginRequest(requestContext.contextValue, { debug: wantsDebug, collectTags: tagsHeader !== undefined });
+      const scope = cache.beginRequest(requestContext.contextValue, { debug: wantsDebug, collectTags: tagsHeader !== undefined || operationCache });
+      let operationOutcome: OperationOutcome | undefined;
       return {
-        async willSendResponse({ response, operation }) {
+        async responseForOperation({ schema, document, operationName, request, queryHash, overallCachePolicy, contextValue }) {
+          const query = queryHash ?? request.query;
+          if (!operationCache || query === undefined) return null;
+          operationOutcome = await cache.lookupOperation(contextValue, { schema, document, operationName, variables: request.variables, query });
+          if (operationOutcome.outcome !== 'hit') return null;
+          if (operationOutcome.policy) overallCachePolicy.replace(operationOutcome.policy);
+          return {
+            http: { status: undefined, headers: new HeaderMap() },
+            body: { kind: 'single', singleResult: { data: operationOutcome.data as Record<string, unknown> } },
+          };
+        },
+        async willSendResponse({ response, operation, overallCachePolicy, contextValue }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
+          let stored = false;
+          if (operationOutcome?.outcome === 'miss') {
+            const policy = overallCachePolicy.policyIfCacheable();
+            stored = cache.fillOperation(
+              contextValue,
+              result,
+              policy ? { maxAge: policy.maxAge, ...(policy.scope ? { scope: policy.scope } : {}) } : undefined,
+            );
+          }
           if (scope.debug) {
             result.extensions = {
               ...result.extensions,
-              cachetag: { fields: scope.debug, ...(scope.invalidated.size ? { invalidated: [...scope.invalidated] } : {}) },
+              cachetag: {
+                ...(operationOutcome ? { operation: describeOperation(operationOutcome, stored) } : {}),
+                fields: scope.debug,
+                ...(scope.invalidated.size ? { invalidated: [...scope.invalidated] } : {}),
+              },
             };
           }
           if (tagsHeader && scope.tags && scope.tags.size > 0 && operation?.operation === 'query') {
@@ -74,4 +108,15 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(c
       };
     },
   };
+}
+
+function describeOperation(outcome: OperationOutcome, stored: boolean): Record<string, unknown> {
+  switch (outcome.outcome) {
+    case 'hit':
+      return { outcome: 'hit', key: outcome.key, tags: outcome.tags };
+    case 'miss':
+      return { outcome: 'miss', reason: outcome.reason, key: outcome.key, stored };
+    case 'bypass':
+      return { outcome: 'bypass', reason: outcome.reason };
+  }
 }

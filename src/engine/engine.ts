@@ -22,7 +22,7 @@
  * run the resolver → derive tags → encode (before anyone can mutate the
  * value) → queue the fill, fenced by the lookup's sequence.
  */
-import { isObjectType, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { isObjectType, type DocumentNode, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { CacheTagError, invalidOption } from '../errors.js';
 import { assertValidCacheDirectives } from '../directives/validate.js';
 import { createCodec, type Codec, type CodecOptions } from '../codec/codec.js';
@@ -36,9 +36,32 @@ import { allListsTag, entityListTags, listEntryTag } from '../tags/listTags.js';
 import { canonicalize, describeKey, entryKey, type KeyParts } from './key.js';
 import { buildCachePlan, type CachePlan, type FieldPlan } from './plan.js';
 import { SingleFlight, type FlightResult } from './singleFlight.js';
+import { analyzeOperation, operationKey } from './operation.js';
 import { FillQueue } from './fillQueue.js';
 import { RequestScope, type FieldDebugRecord, type Lookup, type RequestScopeOptions } from './requestScope.js';
 import { createStats, fieldChannel, invalidationChannel, type CacheStats, type FieldEvent, type FieldReason } from '../metrics/events.js';
+
+/** What the operation tier needs to know about a request. */
+export interface OperationRequest {
+  readonly schema: GraphQLSchema;
+  readonly document: DocumentNode;
+  readonly operationName?: string | null;
+  readonly variables?: Readonly<Record<string, unknown>> | null;
+  /** The query text or a hash of it (Apollo's `queryHash`). */
+  readonly query: string;
+}
+
+/** The HTTP cache policy stored with an operation response. */
+export interface OperationPolicy {
+  readonly maxAge?: number;
+  readonly scope?: 'PUBLIC' | 'PRIVATE';
+}
+
+/** What the operation tier did for one request. */
+export type OperationOutcome =
+  | { readonly outcome: 'hit'; readonly key: string; readonly data: unknown; readonly tags: readonly string[]; readonly policy?: OperationPolicy }
+  | { readonly outcome: 'miss'; readonly key: string; readonly reason: 'absent' | 'stale' | 'corrupt' }
+  | { readonly outcome: 'bypass'; readonly reason: string };
 
 /** An entity changed outside GraphQL: its typename, key fields, and the fields its lists filter by. */
 export interface EntityRef {
@@ -104,6 +127,18 @@ export interface Cache {
   beginRequest(context: object, options?: RequestScopeOptions): RequestScope;
   /** The scope of a context, if one was opened. */
   requestScope(context: object): RequestScope | undefined;
+  /**
+   * The operation tier, step 1 (adapters call it before execution): answers
+   * an eligible query from its stored response, or remembers, in the
+   * request scope, where a fresh response may be stored.
+   */
+  lookupOperation(context: object, request: OperationRequest): Promise<OperationOutcome>;
+  /**
+   * The operation tier, step 2 (after execution): stores the response when
+   * the lookup missed, execution had no error and no cached field bypassed
+   * the cache. `policy` is what an HTTP cache may be told on later hits.
+   */
+  fillOperation(context: object, result: { data?: unknown; errors?: readonly unknown[] }, policy?: OperationPolicy): boolean;
   /** Cumulative counters. */
   stats(): CacheStats;
   /** Resolves when every queued fill has been written. Tests use it instead of sleeping. */
@@ -171,6 +206,8 @@ export function createCache(options: CacheOptions = {}): Cache {
     if (event.outcome === 'hit') stats.hits++;
     else if (event.outcome === 'miss') stats.misses++;
     else stats.bypasses++;
+    if (event.outcome === 'bypass') scope.bypassed = true;
+    else if (plan.ttlMs < scope.minTtlMs) scope.minTtlMs = plan.ttlMs;
     if (tags && scope.tags) for (const tag of tags) scope.tags.add(tag);
     if (fieldChannel.hasSubscribers) fieldChannel.publish(event);
     if (scope.debug) {
@@ -536,6 +573,76 @@ export function createCache(options: CacheOptions = {}): Cache {
     },
     requestScope(context) {
       return scopes.get(context);
+    },
+    async lookupOperation(context, request) {
+      const cachePlan = plans.get(request.schema);
+      const bypass = (reason: string): OperationOutcome => {
+        stats.operationBypasses++;
+        return { outcome: 'bypass', reason };
+      };
+      if (!cachePlan) return bypass('the schema is not instrumented');
+      const eligibility = analyzeOperation(cachePlan, request.document, request.operationName);
+      if (!eligibility.eligible) return bypass(eligibility.reason);
+      let scopeId = 'PUBLIC';
+      if (eligibility.private) {
+        const session = sessionId?.(context);
+        if (session === undefined || session === null || session === '') return bypass('no session for a PRIVATE operation');
+        scopeId = `PRIVATE:${String(session)}`;
+      }
+      const key = operationKey({
+        schemaHash: cachePlan.schemaHash,
+        query: request.query,
+        operationName: request.operationName,
+        variables: request.variables,
+        scope: scopeId,
+      });
+      const scope = scopeOf(context);
+      let lookup: Awaited<ReturnType<Store['get']>>;
+      try {
+        // One key, looked up at once: a DataLoader tick would only add latency here.
+        lookup = await store.get([key]);
+      } catch (error) {
+        if (strict) throw error;
+        storeFailed(error, 'Reading a stored operation');
+        return bypass('store-error');
+      }
+      const read = lookup.values[0];
+      let reason: 'absent' | 'stale' | 'corrupt' = read === 'stale' ? 'stale' : 'absent';
+      if (read !== undefined && typeof read !== 'string') {
+        try {
+          const [tags, stored] = decodeEntry(codec, read);
+          const [data, policy] = stored as [unknown, OperationPolicy | null];
+          stats.operationHits++;
+          if (scope.tags) for (const tag of tags) scope.tags.add(tag);
+          return { outcome: 'hit', key, data, tags, ...(policy ? { policy } : {}) };
+        } catch (error) {
+          if (strict) throw error;
+          storeFailed(error, 'Decoding a stored operation');
+          reason = 'corrupt';
+        }
+      }
+      stats.operationMisses++;
+      scope.operation = { key, seq: lookup.seq };
+      return { outcome: 'miss', key, reason };
+    },
+    fillOperation(context, result, policy) {
+      const scope = scopes.get(context);
+      const operation = scope?.operation;
+      if (!scope || !operation || !scope.tags || scope.bypassed || result.errors?.length || result.data == null) return false;
+      if (!(scope.minTtlMs > 0) || scope.minTtlMs === Number.POSITIVE_INFINITY) return false;
+      const tags = [...scope.tags];
+      let frame: Uint8Array;
+      try {
+        frame = codec.encode([tags, [result.data, policy ?? null]]);
+      } catch (error) {
+        if (!(error instanceof CacheTagError)) throw error;
+        warnOnce(`operation-encode:${error.code}`, `An operation response could not be stored: ${error.message}`);
+        return false;
+      }
+      scope.operation = undefined;
+      fills.push({ key: operation.key, value: frame, tags: expandTags(tags), ttlMs: scope.minTtlMs, fetchSeq: operation.seq });
+      stats.operationFills++;
+      return true;
     },
     stats() {
       return { ...stats, errors: { ...stats.errors } };

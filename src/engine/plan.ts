@@ -37,6 +37,12 @@ export interface CachePlan {
   readonly listScopes: ReadonlyMap<string, ListScope>;
   /** The list scopes an entity of a concrete object type belongs to (through its own type, its interfaces or unions). */
   readonly listScopesByType: ReadonlyMap<string, readonly ListScope[]>;
+  /**
+   * Coordinates of the fields that had a resolver of their own when the plan
+   * was built. Servers may wrap every resolver later (Apollo does, for
+   * plugins that watch fields), so `field.resolve` cannot tell afterwards.
+   */
+  readonly resolverFields: ReadonlySet<string>;
 }
 
 /**
@@ -56,12 +62,14 @@ export function effectivePolicy(field: FieldCacheInfo | undefined, returnType: T
 /** Builds the plan of a schema from its validated directives. */
 export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirectives): CachePlan {
   const fields = new Map<string, FieldPlan>();
+  const resolverFields = new Set<string>();
   const mutationType = schema.getMutationType();
   const subscriptionType = schema.getSubscriptionType();
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith('__') || !('getFields' in type) || !('getInterfaces' in type) || !('isTypeOf' in type)) continue;
     for (const field of Object.values(type.getFields())) {
       const coordinate = `${type.name}.${field.name}`;
+      if (field.resolve) resolverFields.add(coordinate);
       const info = directives.fields.get(coordinate);
       const named = getNamedType(field.type);
       const { maxAge, scope } = effectivePolicy(info, isCompositeType(named) ? directives.types.get(named.name) : undefined);
@@ -101,7 +109,7 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
     }
   }
   const schemaHash = createHash('sha256').update(printSchemaWithDirectives(schema)).digest('base64url').slice(0, 16);
-  return { schema, schemaHash, types: directives.types, fields, listScopes, listScopesByType };
+  return { schema, schemaHash, types: directives.types, fields, listScopes, listScopesByType, resolverFields };
 }
 
 /** `Product:{$args.id}` when the field's arguments are named like all of the entity's (top-level) key fields. */

@@ -30,7 +30,7 @@ export interface Lookup {
 export interface RequestScopeOptions {
   /** Collect {@link FieldDebugRecord}s. */
   readonly debug?: boolean;
-  /** Collect the tags of every cached field of the response (for CDN tag headers). */
+  /** Collect the tags of every cached field of the response (for CDN tag headers and the operation tier). */
   readonly collectTags?: boolean;
 }
 
@@ -46,6 +46,12 @@ export class RequestScope {
    */
   readonly privatePaths = new WeakSet<object>();
   hasPrivate = false;
+  /** Set when a cached field bypassed the cache: the response then depends on something uncached. */
+  bypassed = false;
+  /** The smallest TTL of the cached fields the response used, in milliseconds. */
+  minTtlMs = Number.POSITIVE_INFINITY;
+  /** The operation-tier entry this request may fill, set by an operation lookup that missed. */
+  operation: { readonly key: string; readonly seq: StoreSeq } | undefined;
 
   constructor(store: Store, options: RequestScopeOptions = {}) {
     this.lookups = new DataLoader(

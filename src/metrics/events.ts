@@ -65,10 +65,31 @@ export interface CacheStats {
   invalidations: number;
   /** Tags invalidated, summed over invalidations. */
   invalidatedTags: number;
+  /** Operations answered from the operation tier, without execution. */
+  operationHits: number;
+  /** Eligible operations that executed (no stored response, or a stale one). */
+  operationMisses: number;
+  /** Operations the operation tier could not serve (not eligible, no session for a PRIVATE one, store failure). */
+  operationBypasses: number;
+  /** Operation responses handed to the store. */
+  operationFills: number;
   /** Store or codec failures, by error code. */
   errors: Record<string, number>;
 }
 
 export function createStats(): CacheStats {
-  return { hits: 0, misses: 0, bypasses: 0, joinedFlights: 0, fills: 0, invalidations: 0, invalidatedTags: 0, errors: {} };
+  return {
+    hits: 0,
+    misses: 0,
+    bypasses: 0,
+    joinedFlights: 0,
+    fills: 0,
+    invalidations: 0,
+    invalidatedTags: 0,
+    operationHits: 0,
+    operationMisses: 0,
+    operationBypasses: 0,
+    operationFills: 0,
+    errors: {},
+  };
 }

@@ -31,6 +31,10 @@ export function registerPrometheusMetrics(cache: Cache, options: PrometheusOptio
     ['fills', 'fills_total', 'Entries handed to the store.'],
     ['invalidations', 'invalidations_total', 'Acknowledged invalidations.'],
     ['invalidatedTags', 'invalidated_tags_total', 'Tags invalidated.'],
+    ['operationHits', 'operation_hits_total', 'Operations answered from stored responses, without execution.'],
+    ['operationMisses', 'operation_misses_total', 'Eligible operations that executed.'],
+    ['operationBypasses', 'operation_bypasses_total', 'Operations the operation tier could not serve.'],
+    ['operationFills', 'operation_fills_total', 'Operation responses stored.'],
   ];
   for (const [stat, name, help] of counters) {
     new Counter({

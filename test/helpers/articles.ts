@@ -5,7 +5,7 @@ import { createMemoryStore } from '../../src/index.js';
 import { countingStore } from './countingStore.js';
 import type { RunResult } from './shop.js';
 
-export async function createTestArticles(options: { seed?: boolean } = {}) {
+export async function createTestArticles(options: { seed?: boolean; operationCache?: boolean } = {}) {
   const warnings: string[] = [];
   const store = countingStore(createMemoryStore({ maxEntries: 100_000 }));
   const server = await createArticlesServer({

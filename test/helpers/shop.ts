@@ -22,7 +22,7 @@ export interface RunResult {
 export async function createTestShop(options: { cache?: Partial<CacheOptions>; plugin?: ApolloPluginOptions; latencyMs?: number } = {}): Promise<TestShop> {
   const store = countingStore(createMemoryStore());
   const db = new ShopData({ latencyMs: options.latencyMs ?? 0 });
-  const shop = await createShop({ db, cache: { store, strict: true, ...options.cache }, plugin: { debug: true, ...options.plugin } });
+  const shop = await createShop({ db, cache: { store, strict: true, ...options.cache }, plugin: { debug: true, operationCache: false, ...options.plugin } });
   return {
     ...shop,
     store,

@@ -4,7 +4,7 @@ import { createTestShop, outcomes, type TestShop } from '../../helpers/shop.js';
 
 let shop: TestShop;
 before(async () => {
-  shop = await createTestShop({ latencyMs: 25 });
+  shop = await createTestShop({ latencyMs: 100 });
 });
 after(() => shop.stop());
 
@@ -14,9 +14,11 @@ test('50 concurrent identical cold queries run the resolver once', async () => {
   assert.equal(shop.db.calls.product, 1);
   assert.equal(shop.db.calls.reviewsOfProduct, 1);
   for (const result of results) assert.deepEqual(result.data, results[0]!.data);
-  const joined = results.filter((r) => outcomes(r).includes('Query.product:miss:joined-flight')).length;
-  assert.equal(joined, 49);
-  assert.equal(shop.cache.stats().joinedFlights, 98);
+  // Requests that looked up while the first resolver ran joined its flight; any that arrived after its fill hit.
+  const ways = results.map((r) => outcomes(r)[0]);
+  assert.equal(ways.filter((w) => w === 'Query.product:miss:absent').length, 1);
+  assert.equal(ways.filter((w) => w === 'Query.product:miss:joined-flight' || w === 'Query.product:hit').length, 49);
+  assert.ok(ways.includes('Query.product:miss:joined-flight'));
 });
 
 test('joiners get their own copies', async () => {

@@ -37,7 +37,10 @@ async function graphql(query: string, headers: Record<string, string> = {}) {
   });
   return {
     response,
-    body: (await response.json()) as { data?: Record<string, { price?: number }>; extensions?: { cachetag?: { fields: { outcome: string }[] } } },
+    body: (await response.json()) as {
+      data?: Record<string, { price?: number }>;
+      extensions?: { cachetag?: { operation?: { outcome: string; reason?: string; stored?: boolean }; fields: { outcome: string }[] } };
+    },
   };
 }
 
@@ -57,18 +60,42 @@ test('query, cached query, mutation, fresh query over HTTP, with the counts in /
     first.body.extensions?.cachetag?.fields.map((f) => f.outcome),
     ['miss', 'miss'],
   );
-  const callsAfterFirst = await metric('example_datasource_calls_total');
-  assert.equal(callsAfterFirst, 2);
+  assert.equal(first.body.extensions?.cachetag?.operation?.outcome, 'miss');
+  assert.equal(first.body.extensions?.cachetag?.operation?.stored, true);
+  assert.equal(await metric('example_datasource_calls_total'), 2);
 
+  // The same query again: answered by the operation tier, without executing anything.
   const second = await graphql(query, { 'x-cachetag-debug': '1' });
-  assert.deepEqual(
-    second.body.extensions?.cachetag?.fields.map((f) => f.outcome),
-    ['hit', 'hit'],
-  );
+  assert.equal(second.body.extensions?.cachetag?.operation?.outcome, 'hit');
+  assert.deepEqual(second.body.extensions?.cachetag?.fields, []);
+  assert.deepEqual(second.body.data, first.body.data);
   assert.equal(await metric('example_datasource_calls_total'), 2, 'no data-source call for the cached query');
-  assert.equal(await metric('cachetag_hits_total'), 2);
+  assert.equal(await metric('cachetag_operation_hits_total'), 1);
   assert.equal(await metric('cachetag_misses_total'), 2);
   assert.equal(second.response.headers.get('surrogate-key'), 'Product:47 Product:47:reviews Review:15 Review:16');
+  assert.equal(second.response.headers.get('cache-control'), 'max-age=60, public');
+
+  // Another query over the same fields: no stored response for it, but every field hits.
+  const other = await graphql(
+    `
+      {
+        product(id: "47") {
+          price
+          reviews {
+            rating
+            body
+          }
+        }
+      }
+    `,
+    { 'x-cachetag-debug': '1' },
+  );
+  assert.deepEqual(
+    other.body.extensions?.cachetag?.fields.map((f) => f.outcome),
+    ['hit', 'hit'],
+  );
+  assert.equal(await metric('cachetag_hits_total'), 2);
+  assert.equal(await metric('example_datasource_calls_total'), 2);
 
   await graphql(`
     mutation {
@@ -77,9 +104,12 @@ test('query, cached query, mutation, fresh query over HTTP, with the counts in /
       }
     }
   `);
-  const fresh = await graphql(query);
+  const fresh = await graphql(query, { 'x-cachetag-debug': '1' });
   assert.equal(fresh.body.data?.product?.price, 42);
-  assert.equal(fresh.body.extensions, undefined, 'no debug output without the header');
+  assert.equal(fresh.body.extensions?.cachetag?.operation?.reason, 'stale', 'the stored response contained Product:47');
+  const plain = await graphql(query);
+  assert.equal(plain.body.data?.product?.price, 42);
+  assert.equal(plain.body.extensions, undefined, 'no debug output without the header');
 });
 
 test('unknown paths answer 404 and name the right ones', async () => {
