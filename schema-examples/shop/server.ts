@@ -1,10 +1,15 @@
-/** The example server: `npm run example` (PORT, default 4000). */
+/**
+ * The example server: `npm run example`. PORT (default 4000) and HOST
+ * (default 127.0.0.1); REDIS_URL or REDIS_CLUSTER to run on Redis (see store.ts).
+ */
 import { createShop } from './app.js';
+import { storeFromEnv } from './store.js';
 
 const port = Number(process.env.PORT ?? 4000);
-const shop = await createShop();
+const choice = await storeFromEnv();
+const shop = await createShop({ cache: { store: choice.store } });
 const { port: bound } = await shop.listen(port, process.env.HOST ?? '127.0.0.1');
-console.log(`cachetag shop example (in-memory store) listening:`);
+console.log(`cachetag shop example (${choice.describe}) listening:`);
 console.log(`  GraphQL  http://127.0.0.1:${bound}/graphql`);
 console.log(`  metrics  http://127.0.0.1:${bound}/metrics`);
 console.log(
@@ -12,6 +17,9 @@ console.log(
 );
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    void shop.stop().then(() => process.exit(0));
+    void shop
+      .stop()
+      .then(() => choice.close())
+      .then(() => process.exit(0));
   });
 }

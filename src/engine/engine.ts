@@ -183,7 +183,7 @@ export function createCache(options: CacheOptions = {}): Cache {
     stats.errors[code] = (stats.errors[code] ?? 0) + 1;
     warnOnce(
       `store:${what}:${code}`,
-      `${what} failed (${code}): ${error instanceof Error ? error.message : String(error)}. Serving uncached; further ${code} failures of this kind are counted in stats().errors, not logged.`,
+      `${what} failed (${code}): ${(error instanceof Error ? error.message : String(error)).replace(/\.+$/, '')}. Serving uncached; further ${code} failures of this kind are counted in stats().errors, not logged.`,
     );
   }
 
