@@ -32,6 +32,7 @@ import { catalog } from './workloads/catalog.js';
 import { hotRead } from './workloads/hot-read.js';
 import { mixed } from './workloads/mixed.js';
 import type { Workload } from './workloads/types.js';
+import type { CounterTree } from './contenders/shared/serve.js';
 
 const workloads: readonly Workload[] = [hotRead, catalog, mixed];
 
@@ -42,6 +43,7 @@ const usage = `Usage: tsx src/run.ts [options]
   --workloads a,b         workloads to run: ${workloads.map((w) => w.id).join(', ')}
   --duration S            seconds per workload per contender (env BENCH_DURATION_S; default 10, smoke 1)
   --warmup S              warm-up seconds before each measurement (env BENCH_WARMUP_S; default 2, smoke 1)
+  --rounds N              run the whole matrix N times, interleaved, and report medians (env BENCH_ROUNDS; default 1)
   --connections N         concurrent connections / client loops (env BENCH_CONNECTIONS; default 16)
   --skip-unavailable      leave out cachetag contenders while the library is not built, instead of failing
   --out DIR               where to write the report (default results/, smoke: results/tmp/)
@@ -57,6 +59,7 @@ async function main(): Promise<number> {
       workloads: { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
+      rounds: { type: 'string' },
       connections: { type: 'string' },
       'skip-unavailable': { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -70,6 +73,7 @@ async function main(): Promise<number> {
   const smoke = values.smoke === true;
   const durationS = positiveNumber('duration', values.duration ?? process.env.BENCH_DURATION_S ?? (smoke ? '1' : '10'));
   const warmupS = nonNegativeNumber('warmup', values.warmup ?? process.env.BENCH_WARMUP_S ?? (smoke ? '1' : '2'));
+  const rounds = Math.round(positiveNumber('rounds', values.rounds ?? process.env.BENCH_ROUNDS ?? '1'));
   const connections = Math.round(positiveNumber('connections', values.connections ?? process.env.BENCH_CONNECTIONS ?? '16'));
   const seed = Math.round(nonNegativeNumber('BENCH_SEED', process.env.BENCH_SEED ?? '1'));
   const latencyMs = latencyMsFromEnv();
@@ -105,33 +109,38 @@ async function main(): Promise<number> {
       `${durationS} s each after ${warmupS} s warm-up, ${connections} connections, ${latencyMs} ms per data-source call`,
   );
   const expected = await referenceAnswers();
-  const runs: RunRecord[] = [];
   const backgroundRedis: number[] = [];
-  const total = runnable.length * selectedWorkloads.length;
+  const total = rounds * runnable.length * selectedWorkloads.length;
+  const samples = new Map<string, RunRecord[]>();
   let index = 0;
 
-  for (const workload of selectedWorkloads) {
-    for (const spec of runnable) {
-      index++;
-      const label = `[${index}/${total}] ${workload.id} × ${spec.id}`;
-      const reason = unavailable.get(spec.id);
-      if (reason !== undefined) {
-        runs.push({ contender: spec.id, workload: workload.id, status: 'unavailable', reason });
-        console.log(`${label}: unavailable: ${reason}`);
-        continue;
+  // Rounds run the whole matrix again, so a change in the machine's load hits every contender alike.
+  for (let round = 1; round <= rounds; round++) {
+    for (const workload of selectedWorkloads) {
+      const thisRound: RunRecord[] = [];
+      for (const spec of runnable) {
+        index++;
+        const label = `[${index}/${total}] ${rounds > 1 ? `round ${round}: ` : ''}${workload.id} × ${spec.id}`;
+        const reason = unavailable.get(spec.id);
+        const record: RunRecord =
+          reason !== undefined
+            ? { contender: spec.id, workload: workload.id, status: 'unavailable', reason }
+            : await measure({ spec, workload, redis, runId: `${runId}-${round}`, durationS, warmupS, connections, seed, expected, backgroundRedis });
+        thisRound.push(record);
+        const key = `${workload.id}\u0000${spec.id}`;
+        samples.set(key, [...(samples.get(key) ?? []), record]);
+        console.log(`${label}: ${summarise(record, thisRound)}`);
       }
-      const record = await measure({ spec, workload, redis, runId, durationS, warmupS, connections, seed, expected, backgroundRedis });
-      runs.push(record);
-      console.log(`${label}: ${summarise(record, runs)}`);
     }
   }
   await redis?.quit();
+  const runs = selectedWorkloads.flatMap((workload) => runnable.map((spec) => combineRounds(samples.get(`${workload.id}\u0000${spec.id}`)!)));
 
   addRatios(runs, baselineContender);
   const report: BenchReport = {
     generatedAt: new Date().toISOString(),
     mode: smoke ? 'smoke' : 'full',
-    settings: { durationS, warmupS, connections, latencyMs, seed, baseline: baselineContender },
+    settings: { durationS, warmupS, rounds, connections, latencyMs, seed, baseline: baselineContender },
     machine: describeMachine(redisVersion),
     versions: packageVersions(packagesUnderTest),
     contenders: selectedContenders.map(({ id, library, invalidation, readYourWrites, freshnessNote, usesRedis }) => ({
@@ -210,6 +219,7 @@ async function measure(options: MeasureOptions): Promise<RunRecord> {
       redisCommandsPerRequest: spec.usesRedis && commands ? perRequest(commands.total) : null,
       redisCommandsSentPerRequest: stats.redisCommandsSent === null ? null : perRequest(stats.redisCommandsSent),
       redisCommands: spec.usesRedis && commands ? commands.byCommand : null,
+      libraryStats: stats.library,
       mutations: result.mutations,
       checks: result.checks,
       staleReads: result.staleReads,
@@ -232,6 +242,64 @@ async function measure(options: MeasureOptions): Promise<RunRecord> {
   }
 }
 
+/**
+ * One record from the rounds of a contender × workload: medians of the rates
+ * and per-request figures, sums of the counts. A failure in any round fails
+ * the whole.
+ */
+function combineRounds(records: readonly RunRecord[]): RunRecord {
+  const failed = records.find((record) => record.status !== 'ok' || record.figures === undefined);
+  if (failed) return records.length > 1 ? { ...failed, reason: `round ${records.indexOf(failed) + 1} of ${records.length}: ${failed.reason ?? ''}` } : failed;
+  if (records.length === 1) return records[0]!;
+  const all = records.map((record) => record.figures!);
+  const sum = (pick: (f: Figures) => number) => all.reduce((n, f) => n + pick(f), 0);
+  const mid = (pick: (f: Figures) => number) => median(all.map(pick));
+  const midOrNull = (pick: (f: Figures) => number | null) => (all.some((f) => pick(f) === null) ? null : median(all.map((f) => pick(f)!)));
+  const figures: Figures = {
+    requests: sum((f) => f.requests),
+    elapsedS: sum((f) => f.elapsedS),
+    requestsPerSecond: mid((f) => f.requestsPerSecond),
+    latencyMs: {
+      p50: mid((f) => f.latencyMs.p50),
+      p99: mid((f) => f.latencyMs.p99),
+      mean: mid((f) => f.latencyMs.mean),
+      max: Math.max(...all.map((f) => f.latencyMs.max)),
+    },
+    serverRequests: sum((f) => f.serverRequests),
+    dataSourceCallsPerRequest: mid((f) => f.dataSourceCallsPerRequest),
+    dataSourceKeysPerRequest: mid((f) => f.dataSourceKeysPerRequest),
+    redisCommandsPerRequest: midOrNull((f) => f.redisCommandsPerRequest),
+    redisCommandsSentPerRequest: midOrNull((f) => f.redisCommandsSentPerRequest),
+    redisCommands: all[0]!.redisCommands === null ? null : (addCounters(all.map((f) => f.redisCommands ?? {})) as Record<string, number>),
+    libraryStats: all[0]!.libraryStats === null ? null : (addCounters(all.map((f) => f.libraryStats ?? {})) as CounterTree),
+    mutations: sum((f) => f.mutations),
+    checks: sum((f) => f.checks),
+    staleReads: sum((f) => f.staleReads),
+    errors: sum((f) => f.errors),
+    errorSamples: all.flatMap((f) => f.errorSamples).slice(0, 3),
+    staleSamples: all.flatMap((f) => f.staleSamples).slice(0, 3),
+  };
+  return { contender: records[0]!.contender, workload: records[0]!.workload, status: 'ok', figures };
+}
+
+function addCounters(trees: readonly CounterTree[]): Record<string, number | CounterTree> {
+  const out: Record<string, number | CounterTree> = {};
+  for (const tree of trees) {
+    for (const [name, value] of Object.entries(tree)) {
+      const current = out[name];
+      if (typeof value === 'number') out[name] = (typeof current === 'number' ? current : 0) + value;
+      else out[name] = addCounters([typeof current === 'object' ? current : {}, value]);
+    }
+  }
+  return out;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 function summarise(record: RunRecord, runs: readonly RunRecord[]): string {
   if (record.status !== 'ok' || !record.figures) return `${record.status}: ${(record.reason ?? '').split('\n')[0]}`;
   const f = record.figures;
@@ -243,9 +311,18 @@ function summarise(record: RunRecord, runs: readonly RunRecord[]): string {
     f.redisCommandsSentPerRequest === null ? '' : `${f.redisCommandsSentPerRequest.toFixed(2)} Redis commands sent/request`,
     f.redisCommandsPerRequest === null ? '' : `${f.redisCommandsPerRequest.toFixed(2)} executed`,
     f.checks > 0 ? `${f.staleReads}/${f.checks} stale` : '',
+    storeErrors(f.libraryStats),
     `${f.errors} errors`,
   ];
   return parts.filter(Boolean).join(', ');
+}
+
+/** cachetag's `errors` counters (store or codec failures answered as misses), as "CODE×n". */
+function storeErrors(stats: CounterTree | null): string {
+  const errors = stats?.errors;
+  if (errors === undefined || typeof errors === 'number') return '';
+  const parts = Object.entries(errors).filter(([, n]) => typeof n === 'number' && n > 0);
+  return parts.length === 0 ? '' : `cache errors ${parts.map(([code, n]) => `${code}×${String(n)}`).join(' ')}`;
 }
 
 function smokeChecks(report: BenchReport, selected: readonly ContenderSpec[]): NonNullable<BenchReport['smoke']> {
@@ -268,6 +345,8 @@ function smokeChecks(report: BenchReport, selected: readonly ContenderSpec[]): N
     if (spec.usesRedis && !(f.redisCommandsSentPerRequest !== null && f.redisCommandsSentPerRequest > 0)) {
       failures.push(`${where}: the contender sent no Redis command; its Redis store is not in use`);
     }
+    const cacheErrors = storeErrors(f.libraryStats);
+    if (cacheErrors !== '') warnings.push(`${where}: ${cacheErrors} (the library answered them as misses; the machine may be overloaded)`);
     if (run.workload === 'mixed') {
       if (f.checks === 0) failures.push(`${where}: no read-your-write check ran`);
       if (f.staleReads > 0) {

@@ -4,6 +4,7 @@
  * written as JSON (everything) and Markdown (the ratios people read).
  */
 import type { InvalidationKind, ReadYourWrites } from '../contenders/registry.js';
+import type { CounterTree } from '../contenders/shared/serve.js';
 import type { LatencySummary } from './latency.js';
 import type { MachineInfo } from './machine.js';
 
@@ -24,6 +25,8 @@ export interface Figures {
   /** Redis commands per request the contender's own clients sent (an EVALSHA is one). Null without Redis. */
   readonly redisCommandsSentPerRequest: number | null;
   readonly redisCommands: Record<string, number> | null;
+  /** The cache library's own counters over the window, when it reports them (cachetag: hits, misses, fills, store errors…). */
+  readonly libraryStats: CounterTree | null;
   readonly mutations: number;
   readonly checks: number;
   readonly staleReads: number;
@@ -57,6 +60,7 @@ export interface BenchReport {
   readonly settings: {
     readonly durationS: number;
     readonly warmupS: number;
+    readonly rounds: number;
     readonly connections: number;
     readonly latencyMs: number;
     readonly seed: number;
@@ -113,7 +117,8 @@ export function renderMarkdown(report: BenchReport): string {
   );
   lines.push(`- Load average when the run started: ${machine.loadAverageAtStart}`);
   lines.push(
-    `- Settings: ${settings.durationS} s per workload per contender after ${settings.warmupS} s of warm-up, ${settings.connections} connections, ` +
+    `- Settings: ${settings.durationS} s per workload per contender after ${settings.warmupS} s of warm-up` +
+      `${settings.rounds > 1 ? `, ${settings.rounds} interleaved rounds (medians)` : ''}, ${settings.connections} connections, ` +
       `${settings.latencyMs} ms simulated latency per data-source call, seed ${settings.seed}`,
   );
   lines.push(

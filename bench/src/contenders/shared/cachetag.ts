@@ -25,12 +25,16 @@ export async function serveCachetag(runtime: ContenderRuntime, storeKind: Cachet
     meterRedisCommands();
     // A template: the store opens (and closes) its own connections with client.duplicate().
     const template = createGuardedRedis({ lazyConnect: true });
-    store = createRedisStore({ client: template, prefix: redisNamespaceFromEnv(runtime.name) });
+    const redisStore = createRedisStore({ client: template, prefix: redisNamespaceFromEnv(runtime.name) });
+    // As the library recommends: until connected, every call bypasses the cache; the driver starts measuring once /stats answers.
+    if (!(await redisStore.whenConnected(10_000))) throw new Error(`${runtime.name}: the Redis store did not connect within 10 s`);
+    store = redisStore;
     closeStore = async () => {
       template.disconnect();
     };
   }
   const cache = createCache({ store });
+  runtime.reportLibraryStats(() => cache.stats());
 
   await serveApollo(runtime, {
     typeDefs: [cacheDirectivesTypeDefs, ...(declaresCacheControl(cacheDirectivesTypeDefs) ? [] : [cacheControlTypeDefs]), typeDefs],

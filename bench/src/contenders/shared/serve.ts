@@ -31,11 +31,21 @@ export interface ContenderStats {
    * shared Redis do not show up in it.
    */
   readonly redisCommandsSent: number | null;
+  /**
+   * The cache library's own counters since the reset (numeric fields as
+   * deltas), when the contender exposes them (cachetag's `cache.stats()`).
+   */
+  readonly library: CounterTree | null;
   readonly pid: number;
   readonly rssBytes: number;
 }
 
 /** Counters and data shared by a contender's HTTP layer and its resolvers. */
+/** Counters as a library reports them: numbers, possibly nested (`errors: { TIMEOUT: 3 }`). */
+export interface CounterTree {
+  readonly [name: string]: number | CounterTree;
+}
+
 export interface ContenderRuntime {
   readonly name: string;
   readonly port: number;
@@ -49,11 +59,15 @@ export interface ContenderRuntime {
    * Returns false when the request is for something else.
    */
   handleStatsRequest(request: IncomingMessage, response: ServerResponse): boolean;
+  /** Adds a cache library's cumulative counters to `/stats` (reported as deltas since the last reset). */
+  reportLibraryStats(read: () => object): void;
 }
 
 export function createContenderRuntime(name: string): ContenderRuntime {
   const dataSource = createDataSource({ latencyMs: latencyMsFromEnv() });
   let requests = 0;
+  let readLibraryStats: (() => object) | undefined;
+  let libraryBaseline: CounterTree = {};
   const runtime: ContenderRuntime = {
     name,
     port: portFromArgs(),
@@ -68,6 +82,7 @@ export function createContenderRuntime(name: string): ContenderRuntime {
         dataSourceCalls: dataSource.stats.calls,
         dataSourceKeys: dataSource.stats.keys,
         redisCommandsSent: redisMeter.enabled ? redisMeter.count : null,
+        library: readLibraryStats ? subtractCounters(readLibraryStats() as CounterTree, libraryBaseline) : null,
         pid: process.pid,
         rssBytes: process.memoryUsage.rss(),
       };
@@ -75,7 +90,12 @@ export function createContenderRuntime(name: string): ContenderRuntime {
     resetStats() {
       requests = 0;
       redisMeter.count = 0;
+      libraryBaseline = readLibraryStats ? structuredClone(readLibraryStats() as CounterTree) : {};
       dataSource.resetStats();
+    },
+    reportLibraryStats(read) {
+      readLibraryStats = read;
+      libraryBaseline = structuredClone(read() as CounterTree);
     },
     handleStatsRequest(request, response) {
       const path = (request.url ?? '/').split('?')[0];
@@ -95,6 +115,16 @@ export function createContenderRuntime(name: string): ContenderRuntime {
 }
 
 const redisMeter = { enabled: false, count: 0 };
+
+function subtractCounters(now: CounterTree, before: CounterTree): CounterTree {
+  const out: Record<string, number | CounterTree> = {};
+  for (const [name, value] of Object.entries(now)) {
+    const previous = before[name];
+    if (typeof value === 'number') out[name] = value - (typeof previous === 'number' ? previous : 0);
+    else if (value !== null && typeof value === 'object') out[name] = subtractCounters(value, typeof previous === 'object' ? previous : {});
+  }
+  return out;
+}
 
 /**
  * Counts every command an ioredis client of this process writes (pipelined
