@@ -62,6 +62,24 @@ export function escapeTagSegment(value: string): string {
   return value.replace(/%/g, '%25').replace(/:/g, '%3A');
 }
 
+/**
+ * The segment a scalar value makes in a tag: strings escaped, numbers,
+ * big integers and booleans as written; undefined for anything else (null,
+ * objects) and for the empty string, which would make an empty segment.
+ */
+export function valueSegment(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value.length === 0 ? undefined : escapeTagSegment(value);
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return String(value);
+    default:
+      return undefined;
+  }
+}
+
 /** Joins typename and key values into an entity tag: `Product:42`, `Variant:sku-1:red`. */
 export function entityTag(typename: string, keyValues: readonly string[]): string {
   let tag = typename;

@@ -8,7 +8,7 @@
  * below the type's name, so `invalidate('Product')` covers them too.
  */
 import type { ListScope } from '../directives/listScope.js';
-import { escapeTagSegment, TAG_SEPARATOR } from './hierarchy.js';
+import { TAG_SEPARATOR, valueSegment } from './hierarchy.js';
 
 /** The segment under a type name that holds its list tags. */
 export const LIST_SEGMENT = '%list';
@@ -60,15 +60,6 @@ function readPath(root: unknown, path: readonly string[]): unknown {
 }
 
 function segmentOf(value: unknown): string | undefined {
-  switch (typeof value) {
-    case 'string':
-      // An empty string would make an empty segment; "%empty" cannot collide with an escaped value.
-      return value === '' ? '%empty' : escapeTagSegment(value);
-    case 'number':
-    case 'bigint':
-    case 'boolean':
-      return String(value);
-    default:
-      return undefined;
-  }
+  // An empty string is a value here (a list may filter by ""); "%empty" cannot collide with an escaped value.
+  return value === '' ? '%empty' : valueSegment(value);
 }

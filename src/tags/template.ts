@@ -7,7 +7,7 @@
  * list value expands into one tag per element, so
  * `Product:{$args.ids}` with `ids: [1, 2]` gives `Product:1` and `Product:2`.
  */
-import { escapeTagSegment, isValidTag, TAG_SEPARATOR } from './hierarchy.js';
+import { isValidTag, TAG_SEPARATOR, valueSegment } from './hierarchy.js';
 
 /** Where a template variable takes its value from. */
 export type TemplateSource = '$args' | '$key' | '$parent' | '$result';
@@ -134,25 +134,12 @@ function segmentsOf(value: unknown): string[] | undefined {
   if (Array.isArray(value)) {
     const out: string[] = [];
     for (const item of value) {
-      const segment = scalarSegment(item);
+      const segment = valueSegment(item);
       if (segment === undefined) return undefined;
       if (!out.includes(segment)) out.push(segment);
     }
     return out;
   }
-  const segment = scalarSegment(value);
+  const segment = valueSegment(value);
   return segment === undefined ? undefined : [segment];
-}
-
-function scalarSegment(value: unknown): string | undefined {
-  switch (typeof value) {
-    case 'string':
-      return value.length === 0 ? undefined : escapeTagSegment(value);
-    case 'number':
-    case 'bigint':
-    case 'boolean':
-      return String(value);
-    default:
-      return undefined;
-  }
 }
