@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
 import { fixtures, type FixtureName } from './fixtures.js';
@@ -28,7 +28,7 @@ function diagnosticsOf(files: readonly string[], options: ts.CompilerOptions): s
     .filter((d) => d.file && files.includes(d.file.fileName))
     .map((d) => {
       const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
-      return `${relative(repoRoot, d.file!.fileName)}:${line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+      return `${basename(d.file!.fileName)}:${line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
     });
 }
 

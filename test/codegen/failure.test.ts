@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { buildASTSchema, concatAST, parse, Source } from 'graphql';
 import { cacheDirectivesTypeDefs, CacheTagSchemaError, validateCacheDirectives } from '../../src/index.js';
@@ -64,14 +65,15 @@ test('the graphql-codegen CLI fails, prints every problem and writes nothing', a
   const output = join(dir, 'cache-tags.ts');
   writeFileSync(schemaFile, broken);
   const config = join(dir, 'codegen.ts');
+  // The config sits outside the repository, so it names what it imports by absolute path.
   writeFileSync(
     config,
-    `import { tsImport } from 'tsx/esm/api';
-import { cacheDirectivesTypeDefs } from '${relative(dir, join(repoRoot, 'src/directives/sdl.js'))}';
+    `import { tsImport } from ${JSON.stringify(fileURLToPath(import.meta.resolve('tsx/esm/api')))};
+import { cacheDirectivesTypeDefs } from ${JSON.stringify(join(repoRoot, 'src/directives/sdl.js'))};
 export default {
-  schema: [cacheDirectivesTypeDefs, ${JSON.stringify(relative(repoRoot, schemaFile))}],
-  pluginLoader: (name: string) => tsImport(name, import.meta.url),
-  generates: { ${JSON.stringify(relative(repoRoot, output))}: { plugins: ['./src/codegen/index.ts'] } },
+  schema: [cacheDirectivesTypeDefs, ${JSON.stringify(schemaFile)}],
+  pluginLoader: (name: string) => tsImport(name, ${JSON.stringify(pathToFileURL(join(repoRoot, 'codegen.ts')).href)}),
+  generates: { ${JSON.stringify(output)}: { plugins: ['./src/codegen/index.ts'] } },
 };
 `,
   );

@@ -1,6 +1,7 @@
 /** Running the plugin on SDL, writing its output where it can import the sources, and snapshots. */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSchema, type GraphQLSchema } from 'graphql';
@@ -22,27 +23,25 @@ export async function generate(sdl: string, config: CacheTagCodegenConfig = {}):
 }
 
 /**
- * A scratch directory inside the repository (under the git-ignored `.tmp/`),
- * so generated files can import `src/index.js` and resolve `node_modules`.
+ * A scratch directory outside the repository (so nothing left behind reaches
+ * lint or git), removed after the test. Generated files there import the
+ * sources by absolute path: see {@link sourcesEntry}.
  */
 export function scratchDir(t: { after(fn: () => void): void }): string {
-  mkdirSync(join(repoRoot, '.tmp'), { recursive: true });
-  const dir = mkdtempSync(join(repoRoot, '.tmp', 'codegen-'));
+  const dir = mkdtempSync(join(tmpdir(), 'cachetag-codegen-'));
+  // ES modules, as in the repository (and as the generated code's `import` needs under NodeNext).
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
-/** `importFrom` for a file generated in `dir`: the sources' entry point, relatively. */
-export function importFromIn(dir: string): string {
-  return `${relative(dir, join(repoRoot, 'src', 'index.js'))
-    .split('\\')
-    .join('/')}`;
-}
+/** `importFrom` for generated files outside the repository: the sources' entry point, by absolute path. */
+export const sourcesEntry = join(repoRoot, 'src', 'index.js');
 
 /** Generates `sdl` into `dir/name.ts`; returns the file's path. */
 export async function generateInto(dir: string, name: string, sdl: string): Promise<string> {
   const file = join(dir, `${name}.ts`);
-  writeFileSync(file, await generate(sdl, { importFrom: importFromIn(dir) }));
+  writeFileSync(file, await generate(sdl, { importFrom: sourcesEntry }));
   return file;
 }
 

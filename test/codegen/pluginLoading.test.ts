@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { executeCodegen } from '@graphql-codegen/cli';
 import { cacheDirectivesTypeDefs } from '../../src/index.js';
@@ -18,7 +18,7 @@ test('graphql-codegen loads the plugin by its package name', async (t) => {
   const packageDir = join(dir, 'node_modules', 'cachetag');
   mkdirSync(packageDir, { recursive: true });
   writeFileSync(join(packageDir, 'package.json'), JSON.stringify({ name: 'cachetag', type: 'module', exports: { './codegen': './codegen.ts' } }));
-  writeFileSync(join(packageDir, 'codegen.ts'), `export * from '${relative(packageDir, join(repoRoot, 'src/codegen/index.js'))}';\n`);
+  writeFileSync(join(packageDir, 'codegen.ts'), `export * from ${JSON.stringify(join(repoRoot, 'src/codegen/index.js'))};\n`);
 
   const { result, error } = await executeCodegen({
     cwd: dir,
