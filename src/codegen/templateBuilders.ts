@@ -69,7 +69,7 @@ export function templateBuilders(
   for (const info of fields.values()) {
     const type = schema.getType(info.typeName);
     const field = isObjectType(type) ? type.getFields()[info.fieldName] : undefined;
-    if (!type || !field || !isObjectType(type)) continue;
+    if (!field || !isObjectType(type)) continue;
     for (const [directive, templates] of [
       ['cacheTag', info.tagTemplates],
       ['invalidates', info.invalidates],
@@ -129,11 +129,17 @@ function builderOf(variants: readonly Variant[]): TemplateBuilder {
   return {
     format: template.format,
     template,
-    uses: variants.map((v) => v.use).sort((a, b) => byCodeUnits(a.coordinate, b.coordinate) || byCodeUnits(a.directive, b.directive)),
+    uses: uniqueUses(variants.map((v) => v.use)),
     params: [...params],
     shape: `\`${shape}\``,
     list,
   };
+}
+
+/** Each use once (a format repeated on one field is one use), sorted. */
+function uniqueUses(uses: readonly TemplateUse[]): TemplateUse[] {
+  const byKey = new Map(uses.map((u) => [`${u.coordinate} @${u.directive}`, u]));
+  return [...byKey.values()].sort((a, b) => byCodeUnits(a.coordinate, b.coordinate) || byCodeUnits(a.directive, b.directive));
 }
 
 /** The `tagTemplates` member of one format. */
