@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
-import { freePort, LOOPBACK, skipOrFail, waitForPing } from './redis.js';
+import { freePort, LOOPBACK, onCleanup, skipOrFail, waitForPing } from './redis.js';
 
 const run = promisify(execFile);
 
@@ -99,7 +99,7 @@ export async function startRedisCluster(primaries = 3): Promise<RedisCluster> {
 export async function clusterOrSkip(t: TestContext, primaries = 3): Promise<RedisCluster | undefined> {
   try {
     const cluster = await startRedisCluster(primaries);
-    t.after(() => cluster.stop());
+    onCleanup(t, () => cluster.stop());
     return cluster;
   } catch (error) {
     skipOrFail(t, `a Redis Cluster could not be started: ${(error as Error).message}`);

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ownRedisOrSkip, sleep } from '../../helpers/redis.js';
+import { onCleanup, ownRedisOrSkip, sleep } from '../../helpers/redis.js';
 import { entry, openStore } from './support.js';
 
 test('get, set and invalidate are one script each on a single Redis', async (t) => {
@@ -16,10 +16,10 @@ test('get, set and invalidate are one script each on a single Redis', async (t) 
   // Calls are fenced by ECHOs from another connection: once a fence shows up
   // in MONITOR, every command sent before it has shown up too.
   const fence = server.admin.duplicate();
-  t.after(() => fence.disconnect());
+  onCleanup(t, () => fence.disconnect());
   await fence.ping();
   const monitor = await server.admin.monitor();
-  t.after(() => monitor.disconnect());
+  onCleanup(t, () => monitor.disconnect());
   let seen: { command: string; source: string; arg: string }[] = [];
   monitor.on(
     'monitor',

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { connectOrSkip, uniquePrefix } from '../../helpers/redis.js';
+import { connectOrSkip, onCleanup, uniquePrefix } from '../../helpers/redis.js';
 import { entry, openStore, text } from './support.js';
 
 const child = fileURLToPath(new URL('./lateFillChild.ts', import.meta.url));
@@ -29,7 +29,7 @@ for (const shards of [1, 3]) {
     const proc = spawn(process.execPath, ['--import', 'tsx', child, String(redis.port), prefix, String(shards), 'late', tag], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
-    t.after(() => proc.kill());
+    onCleanup(t, () => proc.kill());
     const events = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
     const next = async (): Promise<{ event: string; [k: string]: unknown }> => JSON.parse((await events.next()).value as string);
 

@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { eventually, ownRedisOrSkip, startRedisServer } from '../../helpers/redis.js';
+import { eventually, onCleanup, ownRedisOrSkip, startRedisServer } from '../../helpers/redis.js';
 import { entry, openStore, text } from './support.js';
 
 test('a restart from an older snapshot does not serve entries whose invalidation was lost', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'cachetag-restart-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  onCleanup(t, () => rmSync(dir, { recursive: true, force: true }));
   const server = await ownRedisOrSkip(t, { dir, args: ['--dbfilename', 'dump.rdb'] });
   if (!server) return;
   const store = await openStore(t, server, { readTimeoutMs: 1000, writeTimeoutMs: 1000 });
@@ -28,7 +28,7 @@ test('a restart from an older snapshot does not serve entries whose invalidation
   // ...then Redis crashes and comes back from the snapshot, without that invalidation.
   await server.stop();
   const again = await startRedisServer({ port: server.port, dir, args: ['--dbfilename', 'dump.rdb'] });
-  t.after(() => again.stop());
+  onCleanup(t, () => again.stop());
   assert.ok(await eventually(async () => (await server.admin.exists(...(await server.admin.keys('*')))) > 0, 5000));
   assert.ok(await store.whenConnected());
   assert.ok(
@@ -45,6 +45,8 @@ test('a restart from an older snapshot does not serve entries whose invalidation
   const fresh = await store.get(['product']);
   assert.equal(await store.set([entry('product', 'price 12', ['Product:1'], fresh.seq)]), 1);
   assert.deepEqual((await store.get(['product'])).values.map(text), ['price 12']);
+  await store.close(); // before the restarted server stops
+  server.admin.disconnect();
 });
 
 test('FLUSHALL: earlier fills are dropped and the sequence starts a new epoch', async (t) => {

@@ -8,14 +8,14 @@ import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { CacheTagError } from '../../../src/errors.js';
 import { createRedisStore } from '../../../src/stores/redis/index.js';
-import { eventually, freePort, LOOPBACK, redisRequired, skipOrFail, startRedisServer } from '../../helpers/redis.js';
+import { eventually, freePort, LOOPBACK, onCleanup, redisRequired, skipOrFail, startRedisServer } from '../../helpers/redis.js';
 import { entry, text, timed } from './support.js';
 
 test('starting without Redis: calls bypass at once, then the store connects by itself', async (t) => {
   const port = await freePort();
   const reported: string[] = [];
   const store = createRedisStore({ client: new Redis({ host: LOOPBACK, port, lazyConnect: true }), onError: (e, op) => void reported.push(op) });
-  t.after(() => store.close());
+  onCleanup(t, () => store.close());
 
   const get = await timed(() => store.get(['k']));
   assert.ok(get.error instanceof CacheTagError && get.error.code === 'STORE_UNAVAILABLE');
@@ -36,11 +36,12 @@ test('starting without Redis: calls bypass at once, then the store connects by i
     skipOrFail(t, (error as Error).message);
     return;
   }
-  t.after(() => server.stop());
+  onCleanup(t, () => server.stop());
   assert.ok(await store.whenConnected(8000), 'connected once Redis came up');
   assert.ok(await eventually(() => store.pendingInvalidations === 0, 5000), 'the invalidation made while down was delivered');
   const { seq, values } = await store.get(['k']);
   assert.deepEqual(values, ['absent']);
   assert.equal(await store.set([entry('k', 'v', ['Product:1'], seq)]), 1);
   assert.deepEqual((await store.get(['k'])).values.map(text), ['v']);
+  await store.close(); // before the server it talks to stops
 });

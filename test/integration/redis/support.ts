@@ -5,7 +5,7 @@ import { createRedisStore, type RedisStore, type RedisStoreOptions } from '../..
 import { shardLayouts, shardOf } from '../../../src/stores/redis/layout.js';
 import type { StoreEntry, StoreSeq } from '../../../src/stores/types.js';
 import { expandTags } from '../../../src/tags/hierarchy.js';
-import { deletePrefix, uniquePrefix } from '../../helpers/redis.js';
+import { deletePrefix, onCleanup, uniquePrefix } from '../../helpers/redis.js';
 
 export interface StoreTarget {
   template(): Redis | Cluster;
@@ -19,7 +19,7 @@ export interface StoreTarget {
 export async function openStore(t: TestContext, target: StoreTarget, options: Partial<Omit<RedisStoreOptions, 'client'>> = {}): Promise<RedisStore> {
   const prefix = options.prefix ?? uniquePrefix();
   const store = createRedisStore({ ...options, prefix, client: target.template() });
-  t.after(async () => {
+  onCleanup(t, async () => {
     await store.close();
     if (target.admin && target.admin.status === 'ready') await deletePrefix(target.admin, prefix).catch(() => {});
   });

@@ -1,0 +1,366 @@
+/**
+ * The store's steps on Redis, shard by shard: every call here is one script
+ * per shard involved, all shards in parallel. No deadlines, breaker or
+ * fallback here: the store wraps these (redisStore.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { CacheTagError } from '../../errors.js';
+import type { StoreEntry, StoreLookup, StoreRead, StoreSeq } from '../types.js';
+import type { ScriptArg, ScriptedClient } from './connection.js';
+import { encodeEntryFrame, parseEntryMeta, type TagGroup } from './entryFrame.js';
+import { type ShardLayout, shardLayouts, shardOf } from './layout.js';
+import { encodeSeqVector, isEpoch, parseSeqVector, type ShardSeq } from './seqVector.js';
+
+/** Tags whose invalidation Redis has not acknowledged, honoured locally. */
+export interface PendingTags {
+  readonly size: number;
+  has(tag: string): boolean;
+}
+
+export interface ShardOperations {
+  readonly shardCount: number;
+  shardOfTag(tag: string): number;
+  lookup(keys: readonly string[], pending: PendingTags): Promise<StoreLookup>;
+  fill(entries: readonly StoreEntry[], pending: PendingTags): Promise<number>;
+  /** Invalidates; `acknowledged` collects the shards Redis acknowledged, even when another shard fails. */
+  invalidate(tags: readonly string[], acknowledged: Set<number>): Promise<StoreSeq>;
+}
+
+export interface ShardOperationsOptions {
+  readonly prefix: string;
+  readonly shardCount: number;
+  readonly maxValueBytes: number;
+  readonly tagTtlMarginMs: number;
+}
+
+/** An entry read by a lookup script whose other shards remain to be checked. */
+interface Candidate {
+  readonly index: number;
+  readonly shard: number;
+  readonly value: Buffer;
+  readonly meta: Buffer;
+}
+
+/** An entry ready to be written. */
+interface PreparedFill {
+  readonly key: string;
+  readonly shard: number;
+  readonly frame: Buffer;
+  readonly ttlMs: number;
+  readonly foreign: readonly TagGroup[];
+}
+
+interface TagRecord {
+  readonly epoch: string;
+  readonly version: number;
+}
+
+const mismatches = new WeakSet<object>();
+
+/** True for the error of a reply that belongs to another call: the connection lost bytes and must be reset. */
+export function isReplyMismatch(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && mismatches.has(error);
+}
+
+export function createShardOperations(client: ScriptedClient, options: ShardOperationsOptions): ShardOperations {
+  const { shardCount, maxValueBytes, tagTtlMarginMs } = options;
+  const shards = shardLayouts(options.prefix, shardCount);
+  // The latest position this process saw per shard, so a script can tell that
+  // the counter went backwards in the same epoch (and start a new epoch).
+  const lastSeen: (ShardSeq | undefined)[] = new Array(shardCount).fill(undefined);
+  let nonceCounter = 0;
+
+  function nextNonce(): string {
+    nonceCounter = (nonceCounter + 1) % Number.MAX_SAFE_INTEGER;
+    return String(nonceCounter);
+  }
+
+  /** ARGV[1..4] of every script: nonce, a candidate epoch, and what this process last saw of the shard. */
+  function commonArgs(shard: ShardLayout, nonce: string): ScriptArg[] {
+    const seen = lastSeen[shard.index];
+    return [nonce, randomBytes(8).toString('hex'), seen?.epoch ?? '', seen === undefined ? '' : String(seen.n)];
+  }
+
+  /** Checks a script reply's `{nonce, epoch, counter}` head and records the shard's position. */
+  function replyHead(reply: unknown, nonce: string, shard: number): { seq: ShardSeq; rest: unknown[] } {
+    if (!Array.isArray(reply) || reply.length < 3) throw protocolError('a malformed reply');
+    const [echo, epochBytes, n] = reply as [unknown, unknown, unknown];
+    if (!Buffer.isBuffer(echo) || echo.toString('latin1') !== nonce) {
+      const error = protocolError('a reply that belongs to another call');
+      mismatches.add(error);
+      throw error;
+    }
+    const epoch = Buffer.isBuffer(epochBytes) ? epochBytes.toString('latin1') : '';
+    if (!isEpoch(epoch) || typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw protocolError('a malformed sequence');
+    const seen = lastSeen[shard];
+    if (seen === undefined || seen.epoch !== epoch || seen.n < n) lastSeen[shard] = { epoch, n };
+    return { seq: { epoch, n }, rest: reply.slice(3) };
+  }
+
+  async function readSeq(shard: ShardLayout, nonce: string): Promise<ShardSeq> {
+    const reply = await client.cachetagReadSeqBuffer(1, shard.seqKey, ...commonArgs(shard, nonce));
+    return replyHead(reply, nonce, shard.index).seq;
+  }
+
+  async function lookup(keys: readonly string[], pending: PendingTags): Promise<StoreLookup> {
+    const nonce = nextNonce();
+    const byShard = groupBy(keys.keys(), (i) => shardOf(keys[i]!, shardCount));
+    const seqs: ShardSeq[] = new Array(shardCount);
+    const values: StoreRead[] = new Array(keys.length).fill('stale');
+    const candidates: Candidate[] = [];
+
+    // Round one: every shard, in parallel; the lookup script where keys live, readSeq elsewhere.
+    await Promise.all(
+      shards.map(async (shard) => {
+        const indices = byShard.get(shard.index);
+        if (indices === undefined) {
+          seqs[shard.index] = await readSeq(shard, nonce);
+          return;
+        }
+        const entryKeys = indices.map((i) => shard.entryKeyPrefix + keys[i]!);
+        const reply = await client.cachetagLookupBuffer(
+          1 + entryKeys.length,
+          shard.seqKey,
+          ...entryKeys,
+          ...commonArgs(shard, nonce),
+          shard.index,
+          shardCount,
+          maxValueBytes,
+        );
+        const { seq, rest } = replyHead(reply, nonce, shard.index);
+        if (rest.length !== indices.length) throw protocolError('a reply of the wrong length');
+        seqs[shard.index] = seq;
+        rest.forEach((item, j) => {
+          const index = indices[j]!;
+          if (item === 0) values[index] = 'absent';
+          else if (Array.isArray(item) && item.length === 2 && Buffer.isBuffer(item[0]) && Buffer.isBuffer(item[1])) {
+            candidates.push({ index, shard: shard.index, value: item[0], meta: item[1] });
+          }
+        });
+      }),
+    );
+
+    // The script checked each entry's own shard. Other shards: unchanged
+    // counter → fresh; counter moved → read those tag records (round two).
+    const unsure: { candidate: Candidate; groups: TagGroup[] }[] = [];
+    for (const candidate of candidates) {
+      if (shardCount === 1 && pending.size === 0) {
+        values[candidate.index] = candidate.value;
+        continue;
+      }
+      const meta = parseEntryMeta(candidate.meta);
+      if (meta === undefined || meta.shardCount !== shardCount) continue;
+      if (pending.size > 0 && meta.groups.some((g) => g.tags.some((t) => pending.has(t)))) continue;
+      let fresh = true;
+      const moved: TagGroup[] = [];
+      for (const group of meta.groups) {
+        if (group.shard === candidate.shard) continue;
+        const now = seqs[group.shard]!;
+        if (group.epoch !== now.epoch || group.fetch > now.n) fresh = false;
+        else if (group.fetch < now.n) moved.push(group);
+      }
+      if (!fresh) continue;
+      if (moved.length === 0) values[candidate.index] = candidate.value;
+      else unsure.push({ candidate, groups: moved });
+    }
+    if (unsure.length > 0) {
+      const records = await readTagRecords(unsure.flatMap((u) => u.groups));
+      for (const { candidate, groups } of unsure) {
+        if (groups.every((g) => g.tags.every((t) => isFreshRecord(records.get(g.shard)?.get(t), g)))) values[candidate.index] = candidate.value;
+      }
+    }
+    return { values, seq: encodeSeqVector(seqs) };
+  }
+
+  async function readTagRecords(groups: readonly TagGroup[]): Promise<Map<number, Map<string, TagRecord>>> {
+    const wanted = new Map<number, Set<string>>();
+    for (const group of groups) {
+      const set = wanted.get(group.shard) ?? new Set<string>();
+      for (const tag of group.tags) set.add(tag);
+      wanted.set(group.shard, set);
+    }
+    const nonce = nextNonce();
+    const out = new Map<number, Map<string, TagRecord>>();
+    await Promise.all(
+      [...wanted].map(async ([index, set]) => {
+        const shard = shards[index]!;
+        const tags = [...set];
+        const reply = await client.cachetagReadTagsBuffer(
+          1 + tags.length,
+          shard.seqKey,
+          ...tags.map((t) => shard.tagKeyPrefix + t),
+          ...commonArgs(shard, nonce),
+        );
+        const { rest } = replyHead(reply, nonce, index);
+        if (rest.length !== tags.length) throw protocolError('a reply of the wrong length');
+        const records = new Map<string, TagRecord>();
+        rest.forEach((record, i) => {
+          const parsed = parseTagRecord(record);
+          if (parsed) records.set(tags[i]!, parsed);
+        });
+        out.set(index, records);
+      }),
+    );
+    return out;
+  }
+
+  function prepare(entry: StoreEntry, pending: PendingTags): PreparedFill | undefined {
+    if (!(entry.value instanceof Uint8Array) || entry.value.byteLength > maxValueBytes) return undefined;
+    const ttlMs = Math.ceil(entry.ttlMs);
+    if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) return undefined;
+    const fetch = parseSeqVector(entry.fetchSeq, shardCount);
+    if (fetch === undefined) return undefined;
+    // A fill carrying a tag whose invalidation Redis has not acknowledged
+    // yet may hold data older than that invalidation: never let it land.
+    if (pending.size > 0 && entry.tags.some((t) => pending.has(normalizeTag(t)))) return undefined;
+    const shard = shardOf(entry.key, shardCount);
+    // The entry's own shard always has a group, even without tags there, so
+    // that an epoch change of that shard retires the entry too.
+    const byShard = new Map<number, Set<string>>([[shard, new Set()]]);
+    for (const tag of entry.tags) {
+      const tagShard = shardOf(tag, shardCount);
+      const set = byShard.get(tagShard) ?? new Set<string>();
+      set.add(tag);
+      byShard.set(tagShard, set);
+    }
+    const groups: TagGroup[] = [...byShard]
+      .sort(([a], [b]) => a - b)
+      .map(([index, tags]) => ({ shard: index, epoch: fetch[index]!.epoch, fetch: fetch[index]!.n, tags: [...tags] }));
+    return { key: entry.key, shard, frame: encodeEntryFrame(shardCount, groups, entry.value), ttlMs, foreign: groups.filter((g) => g.shard !== shard) };
+  }
+
+  async function fill(entries: readonly StoreEntry[], pending: PendingTags): Promise<number> {
+    const prepared: PreparedFill[] = [];
+    for (const entry of entries) {
+      const p = prepare(entry, pending);
+      if (p) prepared.push(p);
+    }
+    if (prepared.length === 0) return 0;
+    const touched = await touchForeignTags(prepared);
+    const byShard = groupBy(
+      prepared.filter((p) =>
+        p.foreign.every((g) => {
+          const t = touched.get(g.shard);
+          return t !== undefined && t.epoch === g.epoch && g.tags.every((tag) => (t.versions.get(tag) ?? Infinity) <= g.fetch);
+        }),
+      ),
+      (p) => p.shard,
+    );
+    const nonce = nextNonce();
+    const counts = await Promise.all(
+      [...byShard].map(async ([index, list]) => {
+        const shard = shards[index]!;
+        const reply = await client.cachetagFillBuffer(
+          1 + list.length,
+          shard.seqKey,
+          ...list.map((p) => shard.entryKeyPrefix + p.key),
+          ...commonArgs(shard, nonce),
+          index,
+          shardCount,
+          tagTtlMarginMs,
+          ...list.flatMap((p) => [p.frame, p.ttlMs]),
+        );
+        return replyHead(reply, nonce, index).rest.filter((r) => r === 1).length;
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * Tags held outside the entry's own shard, before the entry is written:
+   * their records must exist for the entry to read as fresh, and entries they
+   * prove stale are not sent. One touchTags script per shard, in parallel.
+   */
+  async function touchForeignTags(prepared: readonly PreparedFill[]): Promise<Map<number, { epoch: string; versions: Map<string, number> }>> {
+    const ttls = new Map<number, Map<string, number>>();
+    for (const p of prepared) {
+      for (const group of p.foreign) {
+        const perTag = ttls.get(group.shard) ?? new Map<string, number>();
+        for (const tag of group.tags) perTag.set(tag, Math.max(perTag.get(tag) ?? 0, p.ttlMs + tagTtlMarginMs));
+        ttls.set(group.shard, perTag);
+      }
+    }
+    const touched = new Map<number, { epoch: string; versions: Map<string, number> }>();
+    if (ttls.size === 0) return touched;
+    const nonce = nextNonce();
+    await Promise.all(
+      [...ttls].map(async ([index, perTag]) => {
+        const shard = shards[index]!;
+        const tags = [...perTag.keys()];
+        const reply = await client.cachetagTouchTagsBuffer(
+          1 + tags.length,
+          shard.seqKey,
+          ...tags.map((t) => shard.tagKeyPrefix + t),
+          ...commonArgs(shard, nonce),
+          ...tags.map((t) => perTag.get(t)!),
+        );
+        const { seq, rest } = replyHead(reply, nonce, index);
+        if (rest.length !== tags.length) throw protocolError('a reply of the wrong length');
+        const versions = new Map<string, number>();
+        rest.forEach((v, i) => {
+          if (typeof v === 'number') versions.set(tags[i]!, v);
+        });
+        touched.set(index, { epoch: seq.epoch, versions });
+      }),
+    );
+    return touched;
+  }
+
+  async function invalidate(tags: readonly string[], acknowledged: Set<number>): Promise<StoreSeq> {
+    const nonce = nextNonce();
+    const byShard = groupBy(tags, (tag) => shardOf(tag, shardCount));
+    const seqs: ShardSeq[] = new Array(shardCount);
+    await Promise.all(
+      shards.map(async (shard) => {
+        const list = byShard.get(shard.index);
+        if (list === undefined) {
+          seqs[shard.index] = await readSeq(shard, nonce);
+          return;
+        }
+        const reply = await client.cachetagInvalidateBuffer(
+          1 + list.length,
+          shard.seqKey,
+          ...list.map((t) => shard.tagKeyPrefix + t),
+          ...commonArgs(shard, nonce),
+        );
+        seqs[shard.index] = replyHead(reply, nonce, shard.index).seq;
+        acknowledged.add(shard.index);
+      }),
+    );
+    return encodeSeqVector(seqs);
+  }
+
+  return { shardCount, shardOfTag: (tag) => shardOf(tag, shardCount), lookup, fill, invalidate };
+}
+
+/** Tags are compared as Redis stores them: as UTF-8, which turns lone surrogates into U+FFFD. */
+export function normalizeTag(tag: string): string {
+  return Buffer.from(tag, 'utf8').toString('utf8');
+}
+
+function groupBy<T>(items: Iterable<T>, shardOfItem: (item: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const shard = shardOfItem(item);
+    const list = groups.get(shard);
+    if (list) list.push(item);
+    else groups.set(shard, [item]);
+  }
+  return groups;
+}
+
+function isFreshRecord(record: TagRecord | undefined, group: TagGroup): boolean {
+  return record !== undefined && record.epoch === group.epoch && record.version <= group.fetch;
+}
+
+function parseTagRecord(record: unknown): TagRecord | undefined {
+  if (!Buffer.isBuffer(record) || record.length < 17) return undefined;
+  const epoch = record.toString('latin1', 0, 16);
+  const version = record.toString('latin1', 16);
+  if (!isEpoch(epoch) || !/^\d{1,15}$/.test(version)) return undefined;
+  return { epoch, version: Number(version) };
+}
+
+function protocolError(what: string): CacheTagError {
+  return new CacheTagError('STORE_UNAVAILABLE', `Redis store: Redis sent ${what}.`);
+}
