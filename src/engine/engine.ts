@@ -550,6 +550,28 @@ export function createCache(options: CacheOptions = {}): Cache {
       if (existing) return existing;
       const directives = assertValidCacheDirectives(schema, { hasSessionId: sessionId !== undefined });
       const cachePlan = buildCachePlan(schema, directives);
+      // Inheriting scalar fields with @cacheTag templates report their tags, for the operation tier.
+      for (const [coordinate, templates] of cachePlan.inheritingFields) {
+        if (templates.length === 0) continue;
+        const [typeName, fieldName] = coordinate.split('.') as [string, string];
+        const field = (schema.getType(typeName) as { getFields(): Record<string, { resolve?: WrappedResolver }> }).getFields()[fieldName]!;
+        const current = field.resolve;
+        const original = current && ORIGINAL_RESOLVER in current ? current[ORIGINAL_RESOLVER] : current;
+        const resolve = original ?? defaultFieldResolver;
+        const wrapped: WrappedResolver = (source, args, context, info) => {
+          const scope = context !== null && typeof context === 'object' ? scopes.get(context) : undefined;
+          if (scope?.tags) {
+            for (const template of templates) {
+              const filled = fillTagTemplate(template, { $args: args, $parent: source });
+              if (filled.ok) for (const tag of filled.tags) scope.tags.add(tag);
+              else scope.bypassed = true;
+            }
+          }
+          return resolve(source, args, context, info);
+        };
+        wrapped[ORIGINAL_RESOLVER] = original;
+        field.resolve = wrapped;
+      }
       for (const plan of cachePlan.fields.values()) {
         const type = schema.getType(plan.typeName) as { getFields(): Record<string, { resolve?: WrappedResolver }> };
         const field = type.getFields()[plan.fieldName]!;

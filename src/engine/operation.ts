@@ -5,9 +5,10 @@
  * tag (their re-execution still reuses every unaffected cached field).
  *
  * An operation is eligible when every field it can select that has a
- * resolver of its own is a cached field (so the response depends on nothing
- * but cached results and their properties), it is a query, and it selects no
- * introspection. A response is stored only when execution had no error and
+ * resolver of its own is a cached field, or a scalar field that inherits its
+ * parent's policy (Apollo's rule; it depends on its parent's tags and its own
+ * `@cacheTag`s), so the response depends on nothing but cached results; it
+ * is a query; and it selects no introspection. A response is stored only when execution had no error and
  * no cached field bypassed the cache. Its tags are the union of the tags of
  * every cached field it used, its TTL the smallest of theirs, and its fence
  * the sequence of the operation lookup, made before any field lookup: an
@@ -86,7 +87,7 @@ function walk(
         const fieldPlan = plan.fields.get(coordinate);
         if (fieldPlan?.mode === 'cache') {
           if (fieldPlan.scope === 'PRIVATE') state.private = true;
-        } else if (plan.resolverFields.has(coordinate) || isRoot) {
+        } else if (isRoot || (plan.resolverFields.has(coordinate) && !plan.inheritingFields.has(coordinate))) {
           return `${coordinate} has a resolver and is not cached`;
         }
         if (selection.selectionSet) {

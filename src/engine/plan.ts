@@ -4,7 +4,7 @@
  * up. Pure functions; nothing here touches a store.
  */
 import { createHash } from 'node:crypto';
-import { getNamedType, isAbstractType, isCompositeType, isObjectType, type GraphQLSchema } from 'graphql';
+import { getNamedType, isAbstractType, isCompositeType, isLeafType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { CacheDirectives, CacheScope, FieldCacheInfo, TypeCacheInfo } from '../directives/validate.js';
 import { parseTagTemplate, type TagTemplate } from '../tags/template.js';
@@ -43,6 +43,15 @@ export interface CachePlan {
    * plugins that watch fields), so `field.resolve` cannot tell afterwards.
    */
   readonly resolverFields: ReadonlySet<string>;
+  /**
+   * Fields that return a scalar or enum, on a non-root type, with no `maxAge`
+   * of their own: Apollo's rule is that they inherit their parent's policy.
+   * They are not cached by themselves (a field-level lookup would cost more
+   * than most such resolvers), but the operation tier may store responses
+   * that contain them, depending on their parent's tags and their own
+   * `@cacheTag` templates (the value: those templates).
+   */
+  readonly inheritingFields: ReadonlyMap<string, readonly TagTemplate[]>;
 }
 
 /**
@@ -63,6 +72,8 @@ export function effectivePolicy(field: FieldCacheInfo | undefined, returnType: T
 export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirectives): CachePlan {
   const fields = new Map<string, FieldPlan>();
   const resolverFields = new Set<string>();
+  const inheritingFields = new Map<string, readonly TagTemplate[]>();
+  const rootTypes = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean));
   const mutationType = schema.getMutationType();
   const subscriptionType = schema.getSubscriptionType();
   for (const type of Object.values(schema.getTypeMap())) {
@@ -74,7 +85,12 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
       const named = getNamedType(field.type);
       const { maxAge, scope } = effectivePolicy(info, isCompositeType(named) ? directives.types.get(named.name) : undefined);
       const mode = type === mutationType ? 'mutation' : type === subscriptionType ? 'none' : maxAge > 0 ? 'cache' : 'none';
-      if (mode === 'none') continue;
+      if (mode === 'none') {
+        if (isLeafType(named) && info?.hint?.maxAge === undefined && !rootTypes.has(type as GraphQLObjectType)) {
+          inheritingFields.set(coordinate, info?.tagTemplates ?? []);
+        }
+        continue;
+      }
       const tagTemplates = [...(info?.tagTemplates ?? [])];
       // A cached null carries the tag the entity would have had (Product:999), so creating it invalidates the null.
       if (info?.cacheNull) {
@@ -109,7 +125,7 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
     }
   }
   const schemaHash = createHash('sha256').update(printSchemaWithDirectives(schema)).digest('base64url').slice(0, 16);
-  return { schema, schemaHash, types: directives.types, fields, listScopes, listScopesByType, resolverFields };
+  return { schema, schemaHash, types: directives.types, fields, listScopes, listScopesByType, resolverFields, inheritingFields };
 }
 
 /** `Product:{$args.id}` when the field's arguments are named like all of the entity's (top-level) key fields. */
