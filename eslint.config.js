@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bench/', 'schema-examples/**/generated/', '**/*.generated.ts'] },
+  { ignores: ['dist/', '.tmp/', 'node_modules/', 'bench/', 'schema-examples/**/generated/', '**/*.generated.ts'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -11,6 +11,7 @@ import { createApolloPlugin, type ApolloPluginOptions } from '../../src/apollo/i
 import { registerPrometheusMetrics } from '../../src/metrics/prometheus.js';
 import { ShopData } from './data.js';
 import { resolvers, type ShopContext } from './resolvers.js';
+import { createShopInvalidation, type ShopInvalidation } from './tags.js';
 
 export const shopTypeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 
@@ -25,6 +26,8 @@ export interface Shop {
   cache: Cache;
   apollo: ApolloServer<ShopContext>;
   registry: Registry;
+  /** Typed invalidation for writes made outside GraphQL, built from the generated tag helpers. */
+  invalidate: ShopInvalidation;
   /** Handles one HTTP request (GraphQL at /graphql, metrics at /metrics). */
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** Starts listening; resolves with the bound port. */
@@ -108,6 +111,7 @@ export async function createShop(options: ShopOptions = {}): Promise<Shop> {
     cache,
     apollo,
     registry,
+    invalidate: createShopInvalidation(cache),
     handle,
     async listen(port, host = '127.0.0.1') {
       server = createServer((req, res) => {

@@ -1,5 +1,10 @@
-/** The shop's resolvers: plain data-layer calls; caching is entirely the plugin's business. */
-import type { ShopData } from './data.js';
+/**
+ * The shop's resolvers: plain data-layer calls, typed by the resolver types
+ * graphql-codegen generates from the schema (`npm run codegen`). Caching is
+ * entirely the plugin's business.
+ */
+import type { ProductRow, ShopData } from './data.js';
+import type { Resolvers } from './generated/resolvers-types.js';
 
 export interface ShopContext {
   db: ShopData;
@@ -7,44 +12,42 @@ export interface ShopContext {
   userId?: string;
 }
 
-type Args = Record<string, unknown>;
-const id = (args: Args, name = 'id') => String(args[name]);
+/** GraphQL input fields may be null; the data layer takes absent for "unchanged". */
+const present = <T extends object>(input: T) =>
+  Object.fromEntries(Object.entries(input).filter(([, value]) => value != null)) as { [K in keyof T]?: NonNullable<T[K]> };
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Query: {
-    organization: (_: unknown, args: Args, { db }: ShopContext) => db.organization(id(args)),
-    store: (_: unknown, args: Args, { db }: ShopContext) => db.store(id(args)),
-    product: (_: unknown, args: Args, { db }: ShopContext) => db.product(id(args)),
-    products: (_: unknown, args: Args, { db }: ShopContext) => db.products(id(args, 'storeId'), args.category as string | undefined),
-    me: (_: unknown, __: Args, { db, userId }: ShopContext) => (userId ? db.customer(userId) : null),
+    organization: (_, { id }, { db }) => db.organization(id),
+    store: (_, { id }, { db }) => db.store(id),
+    product: (_, { id }, { db }) => db.product(id),
+    products: (_, { storeId, category }, { db }) => db.products(storeId, category),
+    me: (_, __, { db, userId }) => (userId ? db.customer(userId) : null),
   },
   Mutation: {
-    updateProduct: (_: unknown, args: Args, { db }: ShopContext) => db.updateProduct(id(args), args.input as object),
-    createProduct: (_: unknown, args: Args, { db }: ShopContext) => db.createProduct(args.input as never),
-    createReview: (_: unknown, args: Args, { db }: ShopContext) => db.createReview(id(args, 'productId'), args.input as never),
-    updateStore: (_: unknown, args: Args, { db }: ShopContext) => db.updateStore(id(args), args.input as object),
-    updateOrganization: (_: unknown, args: Args, { db }: ShopContext) => db.updateOrganization(id(args), args.input as object),
+    updateProduct: (_, { id, input }, { db }) => db.updateProduct(id, present(input)),
+    createProduct: (_, { input }, { db }) => db.createProduct(input),
+    createReview: (_, { productId, input }, { db }) => db.createReview(productId, input),
+    updateStore: (_, { id, input }, { db }) => db.updateStore(id, input),
+    updateOrganization: (_, { id, input }, { db }) => db.updateOrganization(id, input),
   },
-  Organization: {
-    stores: (org: { id: string }, _: Args, { db }: ShopContext) => db.storesOfOrganization(org.id),
-  },
+  Organization: { stores: (org, _, { db }) => db.storesOfOrganization(org.id) },
   Store: {
-    organization: (store: { organizationId: string }, _: Args, { db }: ShopContext) => db.organization(store.organizationId),
-    products: (store: { id: string }, args: Args, { db }: ShopContext) => db.products(store.id, args.category as string | undefined),
+    // The schema says non-null: a store always has its organization in this data set.
+    organization: async (store, _, { db }) => (await db.organization(store.organizationId))!,
+    products: (store, { category }, { db }) => db.products(store.id, category),
   },
   Product: {
-    store: (product: { storeId: string }, _: Args, { db }: ShopContext) => db.store(product.storeId),
-    reviews: (product: { id: string }, _: Args, { db }: ShopContext) => db.reviewsOfProduct(product.id),
-    averageRating: async (product: { id: string }, _: Args, { db }: ShopContext) => {
+    store: async (product, _, { db }) => (await db.store(product.storeId))!,
+    reviews: (product, _, { db }) => db.reviewsOfProduct(product.id),
+    averageRating: async (product, _, { db }) => {
       const reviews = await db.reviewsOfProduct(product.id);
       return reviews.length ? reviews.reduce((sum, r) => sum + r.rating, 0) / reviews.length : null;
     },
   },
-  Review: {
-    product: (review: { productId: string }, _: Args, { db }: ShopContext) => db.product(review.productId),
-  },
+  Review: { product: async (review, _, { db }) => (await db.product(review.productId))! },
   Customer: {
-    favoriteProducts: async (customer: { favoriteProductIds: string[] }, _: Args, { db }: ShopContext) =>
-      (await Promise.all(customer.favoriteProductIds.map((pid) => db.product(pid)))).filter(Boolean),
+    favoriteProducts: async (customer, _, { db }) =>
+      (await Promise.all(customer.favoriteProductIds.map((id) => db.product(id)))).filter((p): p is ProductRow => p !== null),
   },
 };

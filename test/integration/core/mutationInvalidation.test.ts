@@ -94,3 +94,16 @@ test('invalidate() rejects malformed tags before touching the store', async () =
   await assert.rejects(shop.cache.invalidate(''), { code: 'INVALID_TAG' });
   assert.equal(shop.store.calls.invalidate.length, 0);
 });
+
+test('typed invalidation from the generated tag helpers (writes outside GraphQL)', async () => {
+  await shop.run(`{ a: products(storeId: "2") { id } b: products(storeId: "3") { id } }`);
+  await shop.cache.idle();
+  await shop.invalidate.storeProducts('2');
+  assert.deepEqual(outcomes(await shop.run(`{ a: products(storeId: "2") { id } b: products(storeId: "3") { id } }`)), [
+    'Query.products:miss:stale',
+    'Query.products:hit',
+  ]);
+  await shop.cache.idle();
+  await shop.invalidate.productReviews('42');
+  assert.deepEqual(outcomes(await shop.run(PRODUCT, { id: '42' })), ['Query.product:hit', 'Product.reviews:miss:stale', 'Product.store:hit']);
+});
