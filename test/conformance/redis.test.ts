@@ -13,7 +13,7 @@ const unavailable = await ensureSharedRedis();
 
 if (unavailable !== undefined) {
   test('Redis store conformance', (t) => {
-    console.log(`# skipped: ${unavailable}`);
+    console.log(`skipped: ${unavailable}`);
     t.skip(unavailable);
   });
 } else {

@@ -172,12 +172,16 @@ export function runStoreConformance(name: string, makeStore: MakeStore, cleanup?
 
     test('tags and keys with unusual characters', async (t) => {
       const store = await open(t);
-      const tags = ['Café:ünï:😀', 'a;b;3;x', 'Braces:{x}:y', 'Spaces and\ttabs'];
+      const tags = ['Café:ünï:😀', 'a;b;3;x', 'Braces:{x}:y', 'Spaces and\ttabs', 'Lone:\uD800tail'];
       const { seq } = await store.get([]);
       assert.equal(await store.set([entry('key {with} ; odd:chars ✓', 'v', tags, seq)]), 1);
       assert.deepEqual((await store.get(['key {with} ; odd:chars ✓'])).values.map(text), ['v']);
       await store.invalidate(['Café:ünï']);
       assert.deepEqual((await store.get(['key {with} ; odd:chars ✓'])).values, ['stale']);
+      const again = await store.get([]);
+      assert.equal(await store.set([entry('surrogate', 'v', ['Lone:\uD800tail'], again.seq)]), 1);
+      await store.invalidate(['Lone:\uD800tail']);
+      assert.deepEqual((await store.get(['surrogate'])).values, ['stale']);
     });
 
     test('a large batch', async (t) => {

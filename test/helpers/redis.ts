@@ -46,7 +46,7 @@ export function onCleanup(t: TestContext, fn: () => unknown): void {
 /** Skips the test with a printed reason, or fails it when Redis is required. */
 export function skipOrFail(t: TestContext, reason: string): void {
   if (redisRequired) throw new Error(`Redis is required (CACHETAG_REQUIRE_REDIS=1) but ${reason}`);
-  console.log(`# skipped ${t.name}: ${reason}`);
+  console.log(`skipped ${t.name}: ${reason}`);
   t.skip(reason);
 }
 

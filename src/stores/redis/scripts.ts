@@ -2,9 +2,11 @@
  * The Lua scripts of the Redis store, one per logical step, each confined to
  * one shard: KEYS[1] is always the shard's sequence key and every other key a
  * script touches carries the same hash tag, so each script runs in one slot.
- * Tag record keys read by `lookup` and `fill` are derived from KEYS[1] (the
- * tags are only known once the entry's metadata is read); they share its hash
- * tag, and any ioredis `keyPrefix`, so they are in the declared slot.
+ * Every key a script writes is declared. `lookup` also reads tag records it
+ * only discovers in the entries' metadata; it derives their keys from KEYS[1]
+ * (same hash tag, same ioredis `keyPrefix`, hence the same slot), and a
+ * record it cannot see, for instance one already migrated to another node,
+ * reads as stale.
  *
  * Every script answers `{nonce, epoch, counter, ...}`: the nonce is ARGV[1]
  * echoed, so a reply that does not belong to the call (a connection that lost
@@ -158,9 +160,12 @@ return out
 
 /**
  * Writes entries of one shard whose local tags are fresh, creating missing
- * tag records and stretching their TTLs.
- * KEYS: seq, entry keys. ARGV: nonce, candidate, lastEpoch, lastN, shard,
- * shardCount, tagTtlMarginMs, then per entry: frame, ttlMs.
+ * tag records and stretching their TTLs. The tag records are declared too
+ * (after the entries), so that during a slot migration Redis redirects or
+ * retries the script instead of letting it create a record on the node that
+ * is giving the slot away.
+ * KEYS: seq, entry keys, tag keys. ARGV: nonce, candidate, lastEpoch, lastN,
+ * shard, shardCount, tagTtlMarginMs, entryCount, then per entry: frame, ttlMs.
  * Per entry: 1 written, 0 dropped.
  */
 export const fillScript = `${prelude}
@@ -168,6 +173,7 @@ local e, n = currentSeq()
 local shard = tonumber(ARGV[5])
 local k = tonumber(ARGV[6])
 local margin = tonumber(ARGV[7])
+local count = tonumber(ARGV[8])
 local prefix = tagKeyPrefix()
 
 local function fill(key, frame, ttl)
@@ -188,9 +194,8 @@ local function fill(key, frame, ttl)
 end
 
 local out = { ARGV[1], e, n }
-for i = 2, #KEYS do
-  local at = 8 + (i - 2) * 2
-  out[i + 2] = fill(KEYS[i], ARGV[at], tonumber(ARGV[at + 1]))
+for i = 1, count do
+  out[i + 3] = fill(KEYS[i + 1], ARGV[7 + i * 2], tonumber(ARGV[8 + i * 2]))
 end
 return out
 `;

@@ -47,6 +47,9 @@ interface PreparedFill {
   readonly shard: number;
   readonly frame: Buffer;
   readonly ttlMs: number;
+  /** Tags held by the entry's own shard. */
+  readonly localTags: readonly string[];
+  /** Groups of tags held by other shards. */
   readonly foreign: readonly TagGroup[];
 }
 
@@ -212,12 +215,13 @@ export function createShardOperations(client: ScriptedClient, options: ShardOper
     if (fetch === undefined) return undefined;
     // A fill carrying a tag whose invalidation Redis has not acknowledged
     // yet may hold data older than that invalidation: never let it land.
-    if (pending.size > 0 && entry.tags.some((t) => pending.has(normalizeTag(t)))) return undefined;
+    const tags = entry.tags.map(normalizeTag);
+    if (pending.size > 0 && tags.some((t) => pending.has(t))) return undefined;
     const shard = shardOf(entry.key, shardCount);
     // The entry's own shard always has a group, even without tags there, so
     // that an epoch change of that shard retires the entry too.
     const byShard = new Map<number, Set<string>>([[shard, new Set()]]);
-    for (const tag of entry.tags) {
+    for (const tag of tags) {
       const tagShard = shardOf(tag, shardCount);
       const set = byShard.get(tagShard) ?? new Set<string>();
       set.add(tag);
@@ -226,7 +230,14 @@ export function createShardOperations(client: ScriptedClient, options: ShardOper
     const groups: TagGroup[] = [...byShard]
       .sort(([a], [b]) => a - b)
       .map(([index, tags]) => ({ shard: index, epoch: fetch[index]!.epoch, fetch: fetch[index]!.n, tags: [...tags] }));
-    return { key: entry.key, shard, frame: encodeEntryFrame(shardCount, groups, entry.value), ttlMs, foreign: groups.filter((g) => g.shard !== shard) };
+    return {
+      key: entry.key,
+      shard,
+      frame: encodeEntryFrame(shardCount, groups, entry.value),
+      ttlMs,
+      localTags: [...byShard.get(shard)!],
+      foreign: groups.filter((g) => g.shard !== shard),
+    };
   }
 
   async function fill(entries: readonly StoreEntry[], pending: PendingTags): Promise<number> {
@@ -250,14 +261,18 @@ export function createShardOperations(client: ScriptedClient, options: ShardOper
     const counts = await Promise.all(
       [...byShard].map(async ([index, list]) => {
         const shard = shards[index]!;
+        const tagKeys = new Set<string>();
+        for (const p of list) for (const tag of p.localTags) tagKeys.add(shard.tagKeyPrefix + tag);
         const reply = await client.cachetagFillBuffer(
-          1 + list.length,
+          1 + list.length + tagKeys.size,
           shard.seqKey,
           ...list.map((p) => shard.entryKeyPrefix + p.key),
+          ...tagKeys,
           ...commonArgs(shard, nonce),
           index,
           shardCount,
           tagTtlMarginMs,
+          list.length,
           ...list.flatMap((p) => [p.frame, p.ttlMs]),
         );
         return replyHead(reply, nonce, index).rest.filter((r) => r === 1).length;
@@ -333,9 +348,12 @@ export function createShardOperations(client: ScriptedClient, options: ShardOper
   return { shardCount, shardOfTag: (tag) => shardOf(tag, shardCount), lookup, fill, invalidate };
 }
 
-/** Tags are compared as Redis stores them: as UTF-8, which turns lone surrogates into U+FFFD. */
+/**
+ * Tags as Redis stores them: UTF-8 turns lone surrogates into U+FFFD. Every
+ * path (shard choice, pending set, keys) uses this form so they agree.
+ */
 export function normalizeTag(tag: string): string {
-  return Buffer.from(tag, 'utf8').toString('utf8');
+  return /[\uD800-\uDFFF]/.test(tag) ? Buffer.from(tag, 'utf8').toString('utf8') : tag;
 }
 
 function groupBy<T>(items: Iterable<T>, shardOfItem: (item: T) => number): Map<number, T[]> {

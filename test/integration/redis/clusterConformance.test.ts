@@ -22,7 +22,7 @@ try {
 
 if (cluster === undefined) {
   test('Redis Cluster conformance', (t) => {
-    console.log(`# skipped: ${unavailable}`);
+    console.log(`skipped: ${unavailable}`);
     t.skip(unavailable);
   });
 } else {
