@@ -16,11 +16,13 @@
  * (seqVector.ts). An invalidation raises the counter of each shard its tags
  * hash to, once, and stores the new value as the version of each tag (one
  * write per tag, no tag → key index, nothing to scan or collect). A fill
- * carries the vector its lookup saw; the entry is stored with, for every
- * shard holding one of its tags, that shard's epoch and counter at fetch time
- * and the tags held there (entryFrame.ts). An entry is fresh when, for every
- * such group, the shard is still in the same epoch and every tag's version is
- * at most the recorded counter. No wall clock is involved anywhere.
+ * carries the vector its lookup saw; the entry is stored with, for its own
+ * shard and every shard holding one of its tags, that shard's epoch and
+ * counter at fetch time and the tags held there (entryFrame.ts). An entry is
+ * fresh when, for every such group, the shard is still in the same epoch and
+ * every tag's version is at most the recorded counter. Two vectors are equal
+ * only if no shard moved, so `===` keeps meaning "no invalidation between".
+ * No wall clock is involved anywhere.
  *
  * Reading (freshness is checked on every read, not only at write):
  * - `lookup` script, one per shard that holds requested keys: reads the
@@ -40,8 +42,11 @@
  * the entries' tags in that shard, creates missing tag records at the current
  * counter, stretches record TTLs past the entry's, and writes the entries
  * that are fresh. Tags in other shards are handled first by `touchTags` (one
- * parallel round, cluster only), and entries they prove stale are not sent.
- * Standalone: a `set` is exactly one script.
+ * parallel round, cluster only), and entries they prove stale are not sent;
+ * one invalidated between that round and the write is caught on read.
+ * Standalone: a `set` is exactly one script. Cost of the conservative rule
+ * below: the first fill of a tag that has no record yet lands only if no tag
+ * of its shard was invalidated while it was fetched (the next fill lands).
  *
  * Losing state never resurrects entries. A missing tag record reads as stale
  * (records carry TTLs and may be evicted), and a fill recreates it at the
@@ -52,6 +57,16 @@
  * to a lagging replica) also starts a new epoch. Known limit: an
  * acknowledged invalidation can be lost by a failover that no client of the
  * store observed; Redis replication is asynchronous.
+ *
+ * Cluster. Scripts declare every key they write, so during a slot migration
+ * Redis answers ASK or TRYAGAIN (followed by ioredis) rather than letting a
+ * script write on the node giving the slot away; tag records a lookup cannot
+ * see there read as stale. An invalidation touches only its tags' shards, but
+ * a lookup reads every shard's counter (the vector must be whole for fills),
+ * so each `get` sends `shards` small scripts, spread over all primaries: more
+ * shards spread load and memory more finely and cost more commands per get.
+ * A lookup concurrent with an invalidation may see either state; once
+ * `invalidate` has resolved, no lookup returns what it invalidated.
  *
  * Failures: fail open, fast.
  * - `get` rejects with `STORE_UNAVAILABLE` within `readTimeoutMs` (default
@@ -66,7 +81,9 @@
  *   are dropped; a background loop retries them (with backoff) until Redis
  *   acknowledges. `pendingInvalidations` counts them.
  * - A circuit breaker opens after `breakerThreshold` consecutive failures and
- *   lets one probe through every `breakerCooldownMs`.
+ *   lets one probe through every `breakerCooldownMs`. While the connection is
+ *   down calls fail at once and do not count: the breaker guards against
+ *   waiting (hung or slow Redis), not against instant refusals.
  * - Connections: the store's own duplicate of the given client, with no
  *   offline queue, no per-request retries and a socket timeout; every script
  *   echoes a nonce so a reply that does not belong to its call is rejected
