@@ -1,4 +1,18 @@
-export { createCache, defaultSessionId, type Cache, type CacheOptions, type Logger, type SessionIdFunction } from './engine/engine.js';
+export {
+  createCache,
+  defaultSessionId,
+  queryHash,
+  type Cache,
+  type CacheOptions,
+  type EntityRef,
+  type Logger,
+  type OperationOutcome,
+  type OperationPolicy,
+  type OperationRequest,
+  type SessionIdFunction,
+  type StoredResponse,
+  type StoredResponseRequest,
+} from './engine/engine.js';
 export { cacheDirectivesTypeDefs, cacheDirectivesTypeDefsFor } from './directives/sdl.js';
 export {
   validateCacheDirectives,

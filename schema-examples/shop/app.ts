@@ -19,6 +19,8 @@ export interface ShopOptions {
   db?: ShopData;
   cache?: Partial<CacheOptions>;
   plugin?: ApolloPluginOptions;
+  /** Answer stored PUBLIC responses before entering Apollo (`cache.storedResponse`). Default true. */
+  fastPath?: boolean;
 }
 
 export interface Shop {
@@ -86,6 +88,20 @@ export async function createShop(options: ShopOptions = {}): Promise<Shop> {
       } catch {
         res.writeHead(400, { 'content-type': 'text/plain' });
         res.end('The request body is not valid JSON\n');
+        return;
+      }
+    }
+    // The operation tier's fast path: a stored PUBLIC response is sent as it is, without entering Apollo.
+    // Debug requests go through Apollo, which reports what the cache did.
+    if (req.method === 'POST' && body && !headers.get('x-cachetag-debug') && options.fastPath !== false) {
+      const stored = await cache.storedResponse(body as { query?: unknown; variables?: unknown; operationName?: unknown });
+      if (stored) {
+        res.writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          ...(stored.cacheControl ? { 'cache-control': stored.cacheControl } : {}),
+          'surrogate-key': stored.tags.join(' '),
+        });
+        res.end(stored.body);
         return;
       }
     }

@@ -68,10 +68,16 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(c
       const scope = cache.beginRequest(requestContext.contextValue, { debug: wantsDebug, collectTags: tagsHeader !== undefined || operationCache });
       let operationOutcome: OperationOutcome | undefined;
       return {
-        async responseForOperation({ schema, document, operationName, request, queryHash, overallCachePolicy, contextValue }) {
-          const query = queryHash ?? request.query;
-          if (!operationCache || query === undefined) return null;
-          operationOutcome = await cache.lookupOperation(contextValue, { schema, document, operationName, variables: request.variables, query });
+        async responseForOperation({ schema, document, request, queryHash, overallCachePolicy, contextValue }) {
+          if (!operationCache || queryHash === undefined) return null;
+          // The operation name as sent (not as resolved), so cache.storedResponse() computes the same key from the raw request.
+          operationOutcome = await cache.lookupOperation(contextValue, {
+            schema,
+            document,
+            operationName: request.operationName,
+            variables: request.variables,
+            queryHash,
+          });
           if (operationOutcome.outcome !== 'hit') return null;
           if (operationOutcome.policy) overallCachePolicy.replace(operationOutcome.policy);
           return {

@@ -28,7 +28,8 @@ import { assertValidCacheDirectives } from '../directives/validate.js';
 import { createCodec, type Codec, type CodecOptions } from '../codec/codec.js';
 import { assertEncodable } from '../codec/encodable.js';
 import { createMemoryStore } from '../stores/memory.js';
-import type { Store, StoreSeq } from '../stores/types.js';
+import type { Store, StoreRead, StoreSeq } from '../stores/types.js';
+import { createHash } from 'node:crypto';
 import { assertValidTag, expandTags } from '../tags/hierarchy.js';
 import { addEntityTags, deriveEntityTags, entityIdentity, type DeriveProblem } from '../tags/derive.js';
 import { fillTagTemplate, literalPrefix } from '../tags/template.js';
@@ -47,14 +48,31 @@ export interface OperationRequest {
   readonly document: DocumentNode;
   readonly operationName?: string | null;
   readonly variables?: Readonly<Record<string, unknown>> | null;
-  /** The query text or a hash of it (Apollo's `queryHash`). */
-  readonly query: string;
+  /** The SHA-256 hex digest of the query text: Apollo's `queryHash`, or {@link queryHash}(text). */
+  readonly queryHash: string;
 }
 
 /** The HTTP cache policy stored with an operation response. */
 export interface OperationPolicy {
   readonly maxAge?: number;
   readonly scope?: 'PUBLIC' | 'PRIVATE';
+}
+
+/** A GraphQL request as received over HTTP. */
+export interface StoredResponseRequest {
+  readonly query?: unknown;
+  readonly variables?: unknown;
+  readonly operationName?: unknown;
+}
+
+/** A stored response, ready to send. */
+export interface StoredResponse {
+  /** The response body: `{"data":...}` and a newline, as Apollo Server writes it. */
+  readonly body: string;
+  /** The `Cache-Control` value of the original response (`max-age=60, public`), when it had one. */
+  readonly cacheControl?: string;
+  /** The tags the response depends on. */
+  readonly tags: readonly string[];
 }
 
 /** What the operation tier did for one request. */
@@ -139,6 +157,16 @@ export interface Cache {
    * the cache. `policy` is what an HTTP cache may be told on later hits.
    */
   fillOperation(context: object, result: { data?: unknown; errors?: readonly unknown[] }, policy?: OperationPolicy): boolean;
+  /**
+   * The operation tier's HTTP fast path: the stored response of a PUBLIC
+   * query, as the JSON text to send, found from the request as received (query
+   * text, variables, operation name), without parsing or executing anything.
+   * Undefined when there is none (then hand the request to the server, which
+   * executes it and may store its response). Call it before your GraphQL
+   * server only where skipping the server's own plugins for such a response is
+   * acceptable (they do not run on a fast-path answer).
+   */
+  storedResponse(request: StoredResponseRequest): Promise<StoredResponse | undefined>;
   /** Cumulative counters. */
   stats(): CacheStats;
   /** Resolves when every queued fill has been written. Tests use it instead of sleeping. */
@@ -613,7 +641,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       }
       const key = operationKey({
         schemaHash: cachePlan.schemaHash,
-        query: request.query,
+        query: request.queryHash,
         operationName: request.operationName,
         variables: request.variables,
         scope: scopeId,
@@ -633,7 +661,8 @@ export function createCache(options: CacheOptions = {}): Cache {
       if (read !== undefined && typeof read !== 'string') {
         try {
           const [tags, stored] = decodeEntry(codec, read);
-          const [data, policy] = stored as [unknown, OperationPolicy | null];
+          const [json, policy] = stored as [string, OperationPolicy | null];
+          const data: unknown = JSON.parse(json);
           stats.operationHits++;
           if (scope.tags) for (const tag of tags) scope.tags.add(tag);
           return { outcome: 'hit', key, data, tags, ...(policy ? { policy } : {}) };
@@ -647,6 +676,40 @@ export function createCache(options: CacheOptions = {}): Cache {
       scope.operation = { key, seq: lookup.seq };
       return { outcome: 'miss', key, reason };
     },
+    async storedResponse(request) {
+      const cachePlan = latestPlan;
+      if (!cachePlan || typeof request.query !== 'string') return undefined;
+      const variables = request.variables === undefined || request.variables === null ? null : request.variables;
+      if (variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return undefined;
+      if (request.operationName !== undefined && request.operationName !== null && typeof request.operationName !== 'string') return undefined;
+      const key = operationKey({
+        schemaHash: cachePlan.schemaHash,
+        query: queryHash(request.query),
+        operationName: request.operationName,
+        variables: variables as Record<string, unknown> | null,
+        scope: 'PUBLIC',
+      });
+      let read: StoreRead | undefined;
+      try {
+        read = (await store.get([key])).values[0];
+      } catch (error) {
+        if (strict) throw error;
+        storeFailed(error, 'Reading a stored operation');
+        return undefined;
+      }
+      if (read === undefined || typeof read === 'string') return undefined;
+      try {
+        const [tags, stored] = decodeEntry(codec, read);
+        const [json, policy] = stored as [string, OperationPolicy | null];
+        stats.operationHits++;
+        const cacheControl = policy?.maxAge !== undefined ? `max-age=${policy.maxAge}, ${(policy.scope ?? 'PUBLIC').toLowerCase()}` : undefined;
+        return { body: `{"data":${json}}\n`, tags, ...(cacheControl ? { cacheControl } : {}) };
+      } catch (error) {
+        if (strict) throw error;
+        storeFailed(error, 'Decoding a stored operation');
+        return undefined;
+      }
+    },
     fillOperation(context, result, policy) {
       const scope = scopes.get(context);
       const operation = scope?.operation;
@@ -655,7 +718,8 @@ export function createCache(options: CacheOptions = {}): Cache {
       const tags = [...scope.tags];
       let frame: Uint8Array;
       try {
-        frame = codec.encode([tags, [result.data, policy ?? null]]);
+        // The data is stored as the JSON text a server sends, so storedResponse() can answer with it as it is.
+        frame = codec.encode([tags, [JSON.stringify(result.data), policy ?? null]]);
       } catch (error) {
         if (!(error instanceof CacheTagError)) throw error;
         warnOnce(`operation-encode:${error.code}`, `An operation response could not be stored: ${error.message}`);
@@ -701,6 +765,11 @@ function decodeEntry(codec: Codec, frame: Uint8Array): [string[], unknown] {
 function hasPrivateAncestor(scope: RequestScope, path: GraphQLResolveInfo['path'] | undefined): boolean {
   for (; path; path = path.prev) if (scope.privatePaths.has(path)) return true;
   return false;
+}
+
+/** The hash Apollo Server computes of a query text (`queryHash`), so both entry points find the same stored response. */
+export function queryHash(query: string): string {
+  return createHash('sha256').update(query).digest('hex');
 }
 
 function readField(object: object, path: string): unknown {

@@ -112,6 +112,28 @@ test('query, cached query, mutation, fresh query over HTTP, with the counts in /
   assert.equal(plain.body.extensions, undefined, 'no debug output without the header');
 });
 
+test('the HTTP fast path answers a stored response byte for byte as Apollo would, and never after an invalidation', async () => {
+  const query = `{ products(storeId: "2", category: "coffee") { id name price } }`;
+  const post = () => fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const viaApollo = await post();
+  const apolloText = await viaApollo.text();
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const hitsBefore = await metric('cachetag_operation_hits_total');
+  const callsBefore = await metric('example_datasource_calls_total');
+  const fast = await post();
+  assert.equal(await fast.text(), apolloText);
+  assert.equal(fast.headers.get('content-type'), viaApollo.headers.get('content-type'));
+  assert.equal(fast.headers.get('cache-control'), viaApollo.headers.get('cache-control'));
+  assert.equal(fast.headers.get('surrogate-key'), viaApollo.headers.get('surrogate-key'));
+  assert.equal(await metric('cachetag_operation_hits_total'), hitsBefore + 1);
+  assert.equal(await metric('example_datasource_calls_total'), callsBefore);
+
+  const [first] = (JSON.parse(apolloText) as { data: { products: { id: string }[] } }).data.products;
+  await graphql(`mutation { updateProduct(id: "${first!.id}", input: { name: "Renamed coffee" }) { id name price category storeId } }`);
+  const after = (await (await post()).json()) as { data: { products: { id: string; name: string }[] } };
+  assert.equal(after.data.products.find((p) => p.id === first!.id)?.name, 'Renamed coffee');
+});
+
 test('unknown paths answer 404 and name the right ones', async () => {
   const response = await fetch(`${base}/nope`);
   assert.equal(response.status, 404);
