@@ -91,10 +91,12 @@ export async function createShop(options: ShopOptions = {}): Promise<Shop> {
         return;
       }
     }
+    const userId = headers.get('x-user-id');
+    const context: ShopContext = { db, ...(userId ? { userId } : {}) };
     // The operation tier's fast path: a stored PUBLIC response is sent as it is, without entering Apollo.
     // Debug requests go through Apollo, which reports what the cache did.
     if (req.method === 'POST' && body && !headers.get('x-cachetag-debug') && options.fastPath !== false) {
-      const stored = await cache.storedResponse(body as { query?: unknown; variables?: unknown; operationName?: unknown });
+      const stored = await cache.storedResponse(body as { query?: unknown; variables?: unknown; operationName?: unknown }, context);
       if (stored) {
         res.writeHead(200, {
           'content-type': 'application/json; charset=utf-8',
@@ -105,10 +107,9 @@ export async function createShop(options: ShopOptions = {}): Promise<Shop> {
         return;
       }
     }
-    const userId = headers.get('x-user-id');
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => ({ db, ...(userId ? { userId } : {}) }),
+      context: async () => context,
     });
     const outHeaders: Record<string, string> = {};
     for (const [key, value] of response.headers) outHeaders[key] = value;

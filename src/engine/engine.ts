@@ -164,9 +164,11 @@ export interface Cache {
    * Undefined when there is none (then hand the request to the server, which
    * executes it and may store its response). Call it before your GraphQL
    * server only where skipping the server's own plugins for such a response is
-   * acceptable (they do not run on a fast-path answer).
+   * acceptable (they do not run on a fast-path answer). Pass the GraphQL
+   * context object the server will use, and a miss here spares the
+   * server's operation lookup its store call.
    */
-  storedResponse(request: StoredResponseRequest): Promise<StoredResponse | undefined>;
+  storedResponse(request: StoredResponseRequest, context?: object): Promise<StoredResponse | undefined>;
   /** Cumulative counters. */
   stats(): CacheStats;
   /** Resolves when every queued fill has been written. Tests use it instead of sleeping. */
@@ -176,6 +178,12 @@ export interface Cache {
 }
 
 const ORIGINAL_RESOLVER = Symbol('cachetag.originalResolver');
+const FAST_PATH_MISS = Symbol('cachetag.fastPathMiss');
+interface FastPathMiss {
+  readonly key: string;
+  readonly seq: StoreSeq;
+  readonly read: 'absent' | 'stale';
+}
 type Resolver = GraphQLFieldResolver<unknown, unknown>;
 type WrappedResolver = Resolver & { [ORIGINAL_RESOLVER]?: Resolver | undefined };
 
@@ -647,6 +655,12 @@ export function createCache(options: CacheOptions = {}): Cache {
         scope: scopeId,
       });
       const scope = scopeOf(context);
+      const prefetched = (context as { [FAST_PATH_MISS]?: FastPathMiss })[FAST_PATH_MISS];
+      if (prefetched && prefetched.key === key) {
+        stats.operationMisses++;
+        scope.operation = { key, seq: prefetched.seq };
+        return { outcome: 'miss', key, reason: prefetched.read === 'stale' ? 'stale' : 'absent' };
+      }
       let lookup: Awaited<ReturnType<Store['get']>>;
       try {
         // One key, looked up at once: a DataLoader tick would only add latency here.
@@ -676,7 +690,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       scope.operation = { key, seq: lookup.seq };
       return { outcome: 'miss', key, reason };
     },
-    async storedResponse(request) {
+    async storedResponse(request, context) {
       const cachePlan = latestPlan;
       if (!cachePlan || typeof request.query !== 'string') return undefined;
       const variables = request.variables === undefined || request.variables === null ? null : request.variables;
@@ -691,7 +705,14 @@ export function createCache(options: CacheOptions = {}): Cache {
       });
       let read: StoreRead | undefined;
       try {
-        read = (await store.get([key])).values[0];
+        const lookup = await store.get([key]);
+        read = lookup.values[0];
+        // The server's own lookup of this operation (same key when it is PUBLIC) can reuse this miss and its sequence,
+        // which is older and so at least as safe a fence.
+        if (context && (read === undefined || typeof read === 'string')) {
+          // A symbol-keyed property, not a WeakMap: servers may copy the context object (Apollo does, with Object.assign).
+          (context as { [FAST_PATH_MISS]?: FastPathMiss })[FAST_PATH_MISS] = { key, seq: lookup.seq, read: read ?? 'absent' };
+        }
       } catch (error) {
         if (strict) throw error;
         storeFailed(error, 'Reading a stored operation');

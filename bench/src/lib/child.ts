@@ -49,7 +49,9 @@ export async function freePort(): Promise<number> {
 export async function startContender(spec: ContenderSpec, options: StartOptions = {}): Promise<RunningContender> {
   installCleanup();
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', join(benchDir, 'src', 'contenders', spec.entry), '--port', String(port)], {
+  // BENCH_CPU_PROF=<dir> profiles the contenders (one .cpuprofile per process), for `--cpu-prof` flame graphs.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(benchDir, 'src', 'contenders', spec.entry), '--port', String(port)], {
     cwd: benchDir,
     env: { ...process.env, NODE_ENV: 'production', BENCH_PARENT_WATCH: '1', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],

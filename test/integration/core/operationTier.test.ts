@@ -90,3 +90,23 @@ test('a late response of an operation that started before an invalidation is nev
   assert.equal((next.data?.product as { price: number }).price, 123);
   assert.notEqual(operation(next)?.outcome, 'hit');
 });
+
+test('storedResponse: a fast-path miss spares the server its operation lookup; a hit answers as Apollo would', async () => {
+  const query = `{ product(id: "43") { name } }`;
+  const context = { db: shop.db };
+  shop.store.reset();
+  assert.equal(await shop.cache.storedResponse({ query }, context), undefined);
+  const response = await shop.apollo.executeOperation({ query }, { contextValue: context });
+  const result = (response.body as { singleResult: RunResult }).singleResult;
+  assert.equal(operation(result)?.outcome, 'miss');
+  assert.equal(shop.store.calls.get.filter((keys) => keys[0]!.startsWith('op:')).length, 1, 'one operation lookup for both');
+  await shop.cache.idle();
+  const stored = await shop.cache.storedResponse({ query, variables: null, operationName: null });
+  assert.deepEqual(stored, {
+    body: `{"data":{"product":{"name":"Product 43"}}}\n`,
+    tags: ['Product:43'],
+    cacheControl: 'max-age=120, public',
+  });
+  assert.equal(await shop.cache.storedResponse({ query, variables: { unused: 1 } }), undefined, 'other variables, other response');
+  assert.equal(await shop.cache.storedResponse({ query: 42 }), undefined, 'malformed requests are not answered');
+});

@@ -39,6 +39,7 @@ export async function serveCachetag(runtime: ContenderRuntime, storeKind: Cachet
   await serveApollo(runtime, {
     typeDefs: [cacheDirectivesTypeDefs, ...(declaresCacheControl(cacheDirectivesTypeDefs) ? [] : [cacheControlTypeDefs]), typeDefs],
     plugins: [createApolloPlugin<BenchContext>(cache)],
+    fastPath: (body, context) => cache.storedResponse(body as { query?: unknown; variables?: unknown; operationName?: unknown }, context),
     close: async () => {
       await store.close();
       await closeStore();
