@@ -68,8 +68,11 @@ export interface Store {
   /**
    * Invalidates tags (and everything below them): raises the sequence and
    * records it as each tag's version. Resolves once the invalidation is
-   * acknowledged (durably recorded where the store shares state), to the new
-   * sequence.
+   * acknowledged (recorded where the store shares state), to the new
+   * sequence; or, for a shared store whose backend does not acknowledge in
+   * time, once the tags are kept locally for retry (entries carrying them read
+   * as stale in this process until the retry succeeds), to a sequence that
+   * equals no other.
    */
   invalidate(tags: readonly string[]): Promise<StoreSeq>;
   /** Releases connections and timers. The store must not be used afterwards. */

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startExampleServer, type ExampleServer } from '../../helpers/exampleServer.js';
-import { connectOrSkip, uniquePrefix } from '../../helpers/redis.js';
+import { connectOrSkip, deletePrefix, onCleanup, uniquePrefix } from '../../helpers/redis.js';
 import { clusterOrSkip } from '../../helpers/redisCluster.js';
 
 const script = [
@@ -61,7 +61,9 @@ test('memory, Redis and Redis Cluster answer the script identically', async (t) 
 
   const redis = await connectOrSkip(t);
   if (!redis) return;
-  const onRedis = await startExampleServer({ REDIS_URL: `redis://127.0.0.1:${redis.port}`, REDIS_PREFIX: uniquePrefix('example') });
+  const prefix = uniquePrefix('example');
+  onCleanup(t, () => deletePrefix(redis.admin, prefix));
+  const onRedis = await startExampleServer({ REDIS_URL: `redis://127.0.0.1:${redis.port}`, REDIS_PREFIX: prefix });
   try {
     assert.match(onRedis.banner, /Redis \(redis:\/\/127\.0\.0\.1/);
     assert.deepEqual(await play(onRedis), expected);

@@ -2,12 +2,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startExampleServer } from '../../helpers/exampleServer.js';
-import { connectOrSkip, uniquePrefix } from '../../helpers/redis.js';
+import { connectOrSkip, deletePrefix, onCleanup, uniquePrefix } from '../../helpers/redis.js';
 
 test('an invalidation by instance B is seen by instance A at once, in both tiers', async (t) => {
   const redis = await connectOrSkip(t);
   if (!redis) return;
   const env = { REDIS_URL: `redis://127.0.0.1:${redis.port}`, REDIS_PREFIX: uniquePrefix('two') };
+  onCleanup(t, () => deletePrefix(redis.admin, env.REDIS_PREFIX));
   const [a, b] = await Promise.all([startExampleServer(env), startExampleServer(env)]);
   try {
     const page = `{ product(id: "45") { name price reviews { rating } } }`;
