@@ -13,7 +13,9 @@ import { invalidOption } from '../errors.js';
 import type { Store, StoreEntry, StoreLookup, StoreRead } from './types.js';
 
 /** Default bound on the number of entries. */
-export const defaultMaxEntries = 10_000;
+// Field-level caching keeps several entries per response (one per cached field, plus the operation), so the
+// entry bound is generous and the byte bound is the real guard.
+export const defaultMaxEntries = 100_000;
 /** Default bound on the bytes held by entries (64 MiB). */
 export const defaultMaxBytes = 64 * 1024 * 1024;
 /** Default bound on the number of remembered tag versions. */

@@ -23,6 +23,16 @@ export class LatencyRecorder {
     this.#samples[this.#count++] = milliseconds;
   }
 
+  /** Adds samples recorded elsewhere (a client worker). */
+  recordAll(samples: Float64Array): void {
+    for (const sample of samples) this.record(sample);
+  }
+
+  /** A copy of the samples, for merging. */
+  samples(): Float64Array {
+    return this.#samples.slice(0, this.#count);
+  }
+
   summary(): LatencySummary {
     if (this.#count === 0) return { p50: 0, p99: 0, mean: 0, max: 0 };
     const sorted = this.#samples.slice(0, this.#count).sort();

@@ -17,6 +17,8 @@ export interface Figures {
   readonly serverRequests: number;
   readonly dataSourceCallsPerRequest: number;
   readonly dataSourceKeysPerRequest: number;
+  /** CPU the contender's process used per request (user + system), in milliseconds: what the server costs, whatever the client could send. */
+  readonly serverCpuMsPerRequest: number;
   /**
    * Redis commands per request as Redis counted them (INFO commandstats delta over the window): includes the
    * calls scripts make inside Redis and any other client's traffic on the shared server. Null without Redis.

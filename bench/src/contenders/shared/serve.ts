@@ -38,6 +38,8 @@ export interface ContenderStats {
   readonly library: CounterTree | null;
   readonly pid: number;
   readonly rssBytes: number;
+  /** CPU time this process used since the reset (user + system), in microseconds. */
+  readonly cpuMicros: number;
 }
 
 /** Counters and data shared by a contender's HTTP layer and its resolvers. */
@@ -68,6 +70,7 @@ export function createContenderRuntime(name: string): ContenderRuntime {
   let requests = 0;
   let readLibraryStats: (() => object) | undefined;
   let libraryBaseline: CounterTree = {};
+  let cpuBaseline = process.cpuUsage();
   const runtime: ContenderRuntime = {
     name,
     port: portFromArgs(),
@@ -85,10 +88,12 @@ export function createContenderRuntime(name: string): ContenderRuntime {
         library: readLibraryStats ? subtractCounters(readLibraryStats() as CounterTree, libraryBaseline) : null,
         pid: process.pid,
         rssBytes: process.memoryUsage.rss(),
+        cpuMicros: ((usage) => usage.user + usage.system)(process.cpuUsage(cpuBaseline)),
       };
     },
     resetStats() {
       requests = 0;
+      cpuBaseline = process.cpuUsage();
       redisMeter.count = 0;
       libraryBaseline = readLibraryStats ? structuredClone(readLibraryStats() as CounterTree) : {};
       dataSource.resetStats();
