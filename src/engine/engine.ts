@@ -29,7 +29,7 @@ import { createCodec, type Codec, type CodecOptions } from '../codec/codec.js';
 import { assertEncodable } from '../codec/encodable.js';
 import { createMemoryStore } from '../stores/memory.js';
 import type { Store, StoreRead, StoreSeq } from '../stores/types.js';
-import { createHash } from 'node:crypto';
+import { hash as cryptoHash } from 'node:crypto';
 import { assertValidTag, expandTags } from '../tags/hierarchy.js';
 import { addEntityTags, deriveEntityTags, entityIdentity, type DeriveProblem } from '../tags/derive.js';
 import { fillTagTemplate, literalPrefix } from '../tags/template.js';
@@ -790,7 +790,7 @@ function hasPrivateAncestor(scope: RequestScope, path: GraphQLResolveInfo['path'
 
 /** The hash Apollo Server computes of a query text (`queryHash`), so both entry points find the same stored response. */
 export function queryHash(query: string): string {
-  return createHash('sha256').update(query).digest('hex');
+  return cryptoHash('sha256', query, 'hex');
 }
 
 function readField(object: object, path: string): unknown {

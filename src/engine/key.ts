@@ -4,7 +4,7 @@
  * variable part is hashed, so user strings (ids, arguments, session ids)
  * never become raw store keys and keys stay short whatever the arguments.
  */
-import { createHash } from 'node:crypto';
+import { hash as cryptoHash } from 'node:crypto';
 
 /**
  * A canonical, order-independent rendering of a value: object keys sorted,
@@ -47,16 +47,8 @@ export interface KeyParts {
 
 /** The store key: `Query.product:` followed by a 32-character hash of the parts. */
 export function entryKey(parts: KeyParts): string {
-  const hash = createHash('sha256')
-    .update(parts.schemaHash)
-    .update('\0')
-    .update(parts.parentIdentity)
-    .update('\0')
-    .update(canonicalize(parts.args))
-    .update('\0')
-    .update(parts.scope)
-    .digest('base64url')
-    .slice(0, 32);
+  // crypto.hash (one shot) is about twice as fast as createHash().update()... for inputs this small.
+  const hash = cryptoHash('sha256', `${parts.schemaHash}\0${parts.parentIdentity}\0${canonicalize(parts.args)}\0${parts.scope}`, 'base64url').slice(0, 32);
   return `${parts.coordinate}:${hash}`;
 }
 

@@ -14,7 +14,7 @@
  * the sequence of the operation lookup, made before any field lookup: an
  * invalidation after it makes the response stale, exactly as for fields.
  */
-import { createHash } from 'node:crypto';
+import { hash as cryptoHash } from 'node:crypto';
 import {
   getNamedType,
   isAbstractType,
@@ -130,17 +130,6 @@ export interface OperationKeyParts {
 
 /** The store key of an operation response: `op:` and a hash of its parts. */
 export function operationKey(parts: OperationKeyParts): string {
-  const hash = createHash('sha256')
-    .update(parts.schemaHash)
-    .update('\0')
-    .update(parts.query)
-    .update('\0')
-    .update(parts.operationName ?? '')
-    .update('\0')
-    .update(canonicalize(parts.variables ?? {}))
-    .update('\0')
-    .update(parts.scope)
-    .digest('base64url')
-    .slice(0, 32);
-  return `op:${hash}`;
+  const input = `${parts.schemaHash}\0${parts.query}\0${parts.operationName ?? ''}\0${canonicalize(parts.variables ?? {})}\0${parts.scope}`;
+  return `op:${cryptoHash('sha256', input, 'base64url').slice(0, 32)}`;
 }
