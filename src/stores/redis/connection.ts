@@ -1,33 +1,50 @@
 /**
  * The store's own connection: a duplicate of the client the user passed, with
- * the settings cache traffic needs, and the store's scripts defined on it.
+ * the settings cache traffic needs, and the store's scripts loaded on every
+ * node as it connects.
  */
 import type { Cluster, Redis } from 'ioredis';
-import { fillScript, invalidateScript, lookupScript, readSeqScript, readTagsScript, touchTagsScript } from './scripts.js';
+import { type StoreScript, storeScripts } from './scripts.js';
 
 export type ScriptArg = string | Buffer | number;
-type ScriptCall = (numKeys: number, ...args: ScriptArg[]) => Promise<unknown>;
 
-/** An ioredis client with the store's scripts, called through their `*Buffer` variants (replies as bytes). */
-export type ScriptedClient = (Redis | Cluster) & {
-  cachetagLookupBuffer: ScriptCall;
-  cachetagFillBuffer: ScriptCall;
-  cachetagTouchTagsBuffer: ScriptCall;
-  cachetagInvalidateBuffer: ScriptCall;
-  cachetagReadSeqBuffer: ScriptCall;
-  cachetagReadTagsBuffer: ScriptCall;
-};
+export interface StoreConnection {
+  /** The store's ioredis client (its status, disconnect, quit). */
+  readonly client: Redis | Cluster;
+  /**
+   * Runs a script by EVALSHA, replies as bytes. A server that does not have
+   * the script (NOSCRIPT: loading not finished, a restarted or promoted
+   * node, SCRIPT FLUSH) gets it by EVAL, once.
+   */
+  run(script: StoreScript, numKeys: number, ...args: ScriptArg[]): Promise<unknown>;
+  /** Settles when the script loads started so far have settled, whatever their outcome. */
+  scriptsLoaded(): Promise<void>;
+}
 
 /**
  * Opens the store's connection(s) from the template client: no offline queue
  * (a call while disconnected fails at once instead of waiting), no
  * per-request retries, a socket timeout that drops a connection that stopped
  * answering, an eager background (re)connection, and for a cluster a short
- * TRYAGAIN delay so that retries fit in the deadlines. Scripts are sent with
- * EVALSHA (EVAL once per connection, and after NOSCRIPT).
+ * TRYAGAIN delay so that retries fit in the deadlines.
+ *
+ * Scripts are loaded (SCRIPT LOAD) on each connection as soon as it is ready,
+ * on every node of a cluster as it joins, so that even the first call after
+ * startup or a reconnection is a plain EVALSHA: no script text on the wire,
+ * no compilation inside the read deadline.
  */
-export function openConnection(template: Redis | Cluster, socketTimeoutMs: number): ScriptedClient {
+export function openConnection(template: Redis | Cluster, socketTimeoutMs: number): StoreConnection {
   let client: Redis | Cluster;
+  const loads = new Set<Promise<void>>();
+  const load = (node: Redis): void => {
+    const loading = Promise.all(Object.values(storeScripts).map((s) => node.script('LOAD', s.lua))).then(
+      () => {},
+      // A node that refuses (down, read-only ACL) is served by EVAL after NOSCRIPT.
+      () => {},
+    );
+    loads.add(loading);
+    void loading.finally(() => loads.delete(loading));
+  };
   if (template.isCluster) {
     const cluster = template as Cluster;
     client = cluster.duplicate([], {
@@ -37,16 +54,29 @@ export function openConnection(template: Redis | Cluster, socketTimeoutMs: numbe
       redisOptions: { ...cluster.options.redisOptions, maxRetriesPerRequest: 0, socketTimeout: socketTimeoutMs },
     });
     client.on('node error', () => {});
+    // Node connections queue commands until connected, so this needs no waiting.
+    client.on('+node', (node: Redis) => load(node));
   } else {
-    client = (template as Redis).duplicate({ enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: false, socketTimeout: socketTimeoutMs });
+    const redis = (template as Redis).duplicate({ enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: false, socketTimeout: socketTimeoutMs });
+    // Sent before anything else on the new connection; a restarted server has lost its script cache.
+    redis.on('ready', () => load(redis));
+    client = redis;
   }
   // Connection errors surface as failed calls; the listener keeps ioredis from logging them.
   client.on('error', () => {});
-  client.defineCommand('cachetagLookup', { lua: lookupScript });
-  client.defineCommand('cachetagFill', { lua: fillScript });
-  client.defineCommand('cachetagTouchTags', { lua: touchTagsScript });
-  client.defineCommand('cachetagInvalidate', { lua: invalidateScript });
-  client.defineCommand('cachetagReadSeq', { lua: readSeqScript });
-  client.defineCommand('cachetagReadTags', { lua: readTagsScript });
-  return client as ScriptedClient;
+
+  return {
+    client,
+    async run(script, numKeys, ...args) {
+      try {
+        return await client.callBuffer('evalsha', script.sha, numKeys, ...args);
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return await client.callBuffer('eval', script.lua, numKeys, ...args);
+      }
+    },
+    async scriptsLoaded() {
+      await Promise.all(loads);
+    },
+  };
 }

@@ -89,6 +89,10 @@
  *   echoes a nonce so a reply that does not belong to its call is rejected
  *   (and the connection reset) instead of served. Redis Cluster redirections
  *   (MOVED, ASK) and TRYAGAIN are retried by ioredis within the deadline.
+ *   Scripts are loaded (SCRIPT LOAD) on each connection as it becomes ready,
+ *   and `whenConnected()` waits for that, so even the first call is a plain
+ *   EVALSHA, without script text or compilation inside the read deadline;
+ *   after NOSCRIPT (a restarted or promoted node) a call sends it once.
  * - Keys holding something else (another Redis type, foreign bytes, garbage
  *   metadata, values above `maxValueBytes`) read as `'absent'` or `'stale'`.
  */
@@ -110,8 +114,9 @@ export interface RedisStore extends Store {
   /** The number of sequence shards in use. */
   readonly shardCount: number;
   /**
-   * Resolves to true once the store's connection is ready, or to false after
-   * `timeoutMs` (default 5000). Calls made before that bypass the cache.
+   * Resolves to true once the store's connection is ready and its scripts are
+   * loaded, or to false when not connected after `timeoutMs` (default 5000).
+   * Calls made before the connection is ready bypass the cache.
    */
   whenConnected(timeoutMs?: number): Promise<boolean>;
 }
@@ -128,8 +133,9 @@ export interface RedisStore extends Store {
  */
 export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const o = resolveOptions(options);
-  const client = openConnection(o.client, o.socketTimeoutMs);
-  const shards = createShardOperations(client, { ...o, shardCount: o.shards });
+  const connection = openConnection(o.client, o.socketTimeoutMs);
+  const { client } = connection;
+  const shards = createShardOperations(connection, { ...o, shardCount: o.shards });
   const breaker = createBreaker(o.breakerThreshold, o.breakerCooldownMs);
   const pending = createPendingInvalidations(deliver);
   let closed = false;
@@ -197,6 +203,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         if (closed || performance.now() > until) return false;
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
+      // Connected; also let the script loads finish (within the time left),
+      // so that the first lookup does not ship and compile a script.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([connection.scriptsLoaded(), new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, until - performance.now()))))]);
+      clearTimeout(timer);
       return true;
     },
 

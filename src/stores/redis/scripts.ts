@@ -16,6 +16,14 @@
  * counter is missing, malformed, or behind ARGV[3]/ARGV[4], the epoch and
  * counter this client last saw), then script-specific arguments.
  */
+import { createHash } from 'node:crypto';
+
+/** A script and its SHA1, under which Redis caches it (SCRIPT LOAD, EVALSHA). */
+export interface StoreScript {
+  readonly name: string;
+  readonly lua: string;
+  readonly sha: string;
+}
 
 const prelude = `
 local function isCounter(s)
@@ -250,3 +258,17 @@ for i = 2, #KEYS do
 end
 return out
 `;
+
+function script(name: string, lua: string): StoreScript {
+  return { name, lua, sha: createHash('sha1').update(lua).digest('hex') };
+}
+
+/** Every script of the store, loaded on each connection as it becomes ready. */
+export const storeScripts = {
+  lookup: script('lookup', lookupScript),
+  fill: script('fill', fillScript),
+  touchTags: script('touchTags', touchTagsScript),
+  invalidate: script('invalidate', invalidateScript),
+  readSeq: script('readSeq', readSeqScript),
+  readTags: script('readTags', readTagsScript),
+} as const;

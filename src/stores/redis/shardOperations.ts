@@ -6,9 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { CacheTagError } from '../../errors.js';
 import type { StoreEntry, StoreLookup, StoreRead, StoreSeq } from '../types.js';
-import type { ScriptArg, ScriptedClient } from './connection.js';
+import type { ScriptArg, StoreConnection } from './connection.js';
 import { encodeEntryFrame, parseEntryMeta, type TagGroup } from './entryFrame.js';
 import { type ShardLayout, shardLayouts, shardOf } from './layout.js';
+import { storeScripts } from './scripts.js';
 import { encodeSeqVector, isEpoch, parseSeqVector, type ShardSeq } from './seqVector.js';
 
 /** Tags whose invalidation Redis has not acknowledged, honoured locally. */
@@ -65,7 +66,7 @@ export function isReplyMismatch(error: unknown): boolean {
   return typeof error === 'object' && error !== null && mismatches.has(error);
 }
 
-export function createShardOperations(client: ScriptedClient, options: ShardOperationsOptions): ShardOperations {
+export function createShardOperations(connection: StoreConnection, options: ShardOperationsOptions): ShardOperations {
   const { shardCount, maxValueBytes, tagTtlMarginMs } = options;
   const shards = shardLayouts(options.prefix, shardCount);
   // The latest position this process saw per shard, so a script can tell that
@@ -101,7 +102,7 @@ export function createShardOperations(client: ScriptedClient, options: ShardOper
   }
 
   async function readSeq(shard: ShardLayout, nonce: string): Promise<ShardSeq> {
-    const reply = await client.cachetagReadSeqBuffer(1, shard.seqKey, ...commonArgs(shard, nonce));
+    const reply = await connection.run(storeScripts.readSeq, 1, shard.seqKey, ...commonArgs(shard, nonce));
     return replyHead(reply, nonce, shard.index).seq;
   }
 
@@ -121,7 +122,8 @@ export function createShardOperations(client: ScriptedClient, options: ShardOper
           return;
         }
         const entryKeys = indices.map((i) => shard.entryKeyPrefix + keys[i]!);
-        const reply = await client.cachetagLookupBuffer(
+        const reply = await connection.run(
+          storeScripts.lookup,
           1 + entryKeys.length,
           shard.seqKey,
           ...entryKeys,
@@ -188,7 +190,8 @@ export function createShardOperations(client: ScriptedClient, options: ShardOper
       [...wanted].map(async ([index, set]) => {
         const shard = shards[index]!;
         const tags = [...set];
-        const reply = await client.cachetagReadTagsBuffer(
+        const reply = await connection.run(
+          storeScripts.readTags,
           1 + tags.length,
           shard.seqKey,
           ...tags.map((t) => shard.tagKeyPrefix + t),
@@ -263,7 +266,8 @@ export function createShardOperations(client: ScriptedClient, options: ShardOper
         const shard = shards[index]!;
         const tagKeys = new Set<string>();
         for (const p of list) for (const tag of p.localTags) tagKeys.add(shard.tagKeyPrefix + tag);
-        const reply = await client.cachetagFillBuffer(
+        const reply = await connection.run(
+          storeScripts.fill,
           1 + list.length + tagKeys.size,
           shard.seqKey,
           ...list.map((p) => shard.entryKeyPrefix + p.key),
@@ -302,7 +306,8 @@ export function createShardOperations(client: ScriptedClient, options: ShardOper
       [...ttls].map(async ([index, perTag]) => {
         const shard = shards[index]!;
         const tags = [...perTag.keys()];
-        const reply = await client.cachetagTouchTagsBuffer(
+        const reply = await connection.run(
+          storeScripts.touchTags,
           1 + tags.length,
           shard.seqKey,
           ...tags.map((t) => shard.tagKeyPrefix + t),
@@ -332,7 +337,8 @@ export function createShardOperations(client: ScriptedClient, options: ShardOper
           seqs[shard.index] = await readSeq(shard, nonce);
           return;
         }
-        const reply = await client.cachetagInvalidateBuffer(
+        const reply = await connection.run(
+          storeScripts.invalidate,
           1 + list.length,
           shard.seqKey,
           ...list.map((t) => shard.tagKeyPrefix + t),

@@ -5,7 +5,7 @@ import { createRedisStore, type RedisStore, type RedisStoreOptions } from '../..
 import { shardLayouts, shardOf } from '../../../src/stores/redis/layout.js';
 import type { StoreEntry, StoreSeq } from '../../../src/stores/types.js';
 import { expandTags } from '../../../src/tags/hierarchy.js';
-import { deletePrefix, onCleanup, uniquePrefix } from '../../helpers/redis.js';
+import { deletePrefix, onCleanup, type RedisTarget, sleep, uniquePrefix } from '../../helpers/redis.js';
 
 export interface StoreTarget {
   template(): Redis | Cluster;
@@ -112,4 +112,52 @@ export function startLoad(
       await done;
     },
   };
+}
+
+/** What one call made Redis execute, as MONITOR saw it. */
+export interface CommandTrace {
+  /** Commands clients sent (one per round trip for the store), lower case, in order. */
+  readonly sent: string[];
+  /** Commands scripts executed inside Redis, lower case, in order. */
+  readonly inside: string[];
+}
+
+/**
+ * Starts MONITOR on a server (a private one: MONITOR sees every client) and
+ * returns a function that traces the commands one call makes Redis execute.
+ * Calls are fenced by ECHOs from another connection: once a fence shows up in
+ * MONITOR, every command sent before it has shown up too.
+ */
+export async function traceCommands(t: TestContext, server: RedisTarget): Promise<(call: () => Promise<unknown>) => Promise<CommandTrace>> {
+  const fence = server.admin.duplicate();
+  onCleanup(t, () => fence.disconnect());
+  await fence.ping();
+  const monitor = await server.admin.monitor();
+  onCleanup(t, () => monitor.disconnect());
+  let seen: { command: string; source: string; arg: string }[] = [];
+  monitor.on(
+    'monitor',
+    (_time: string, args: string[], source: string) => void seen.push({ command: String(args[0]).toLowerCase(), source, arg: String(args[1]) }),
+  );
+  let marker = 0;
+  const waitForFence = async (): Promise<void> => {
+    const tag = `fence-${++marker}`;
+    await fence.echo(tag);
+    for (let i = 0; i < 200 && !seen.some((s) => s.command === 'echo' && s.arg === tag); i++) await sleep(5);
+  };
+  return async (call) => {
+    await waitForFence();
+    seen = [];
+    await call();
+    await waitForFence();
+    const mine = seen.filter((s) => s.command !== 'echo');
+    return { sent: mine.filter((s) => s.source !== 'lua').map((s) => s.command), inside: mine.filter((s) => s.source === 'lua').map((s) => s.command) };
+  };
+}
+
+/** How many times each command appears: `{ hmget: 1, getrange: 20, mget: 1 }`. */
+export function tally(commands: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const command of commands) counts[command] = (counts[command] ?? 0) + 1;
+  return counts;
 }
