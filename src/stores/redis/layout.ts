@@ -1,20 +1,28 @@
 /**
  * Where everything lives in Redis. Every key carries the prefix and the store
- * format version inside a hash tag, `{<prefix>:v1:<shard>:<salt>}`, so that a
+ * format version inside a hash tag, `{<prefix>:v2:<shard>:<salt>}`, so that a
  * shard's sequence, its tag records and its entries share one cluster slot
  * and one Lua script can read them together:
  *
- *   {P:v1:i:j}:seq        hash  e = epoch (16 hex), n = counter
- *   {P:v1:i:j}:t:<tag>    string  "<epoch><version>", with a TTL
- *   {P:v1:i:j}:e:<key>    string  entry frame (see entryFrame.ts), with a TTL
+ *   {P:v2:i:j}:seq        hash  e = epoch (16 hex), n = counter
+ *   {P:v2:i:j}:t:<tag>    string  "<epoch><version>:<expiresAtMs>", with a TTL
+ *   {P:v2:i:j}:e:<key>    string  entry frame (see entryFrame.ts), with a TTL
+ *
+ * A tag record's `expiresAtMs` (Redis's clock) repeats its TTL so that the
+ * MGET that reads versions also tells a fill which records need a longer TTL;
+ * it never decides freshness. Keys of an older format version live under
+ * another hash tag and are never read; they expire with their TTLs.
  *
  * The salt `j` is the first integer that puts shard `i` in the `i`-th of
  * `shardCount` equal slot ranges, so shards spread evenly over primaries that
  * own contiguous slot ranges (the layout `redis-cli --cluster create` makes).
  */
 
-/** The store format version, part of every key: bump it when the layout or the frame changes. */
-export const STORE_FORMAT_VERSION = 1;
+/**
+ * The store format version, part of every key: bump it when the layout, a
+ * record or the frame changes. 2: tag records carry their expiry.
+ */
+export const STORE_FORMAT_VERSION = 2;
 
 /** Number of hash slots in a Redis Cluster. */
 export const CLUSTER_SLOTS = 16384;
@@ -22,7 +30,7 @@ export const CLUSTER_SLOTS = 16384;
 /** One shard: a sequence counter plus the tag records and entries that hash to it. */
 export interface ShardLayout {
   readonly index: number;
-  /** The hash tag, braces included: `{cachetag:v1:3:41}`. */
+  /** The hash tag, braces included: `{cachetag:v2:3:41}`. */
   readonly hashTag: string;
   readonly slot: number;
   readonly seqKey: string;

@@ -16,7 +16,12 @@ export const defaultWriteTimeoutMs = 250;
 export const defaultBreakerThreshold = 5;
 /** How long the open breaker refuses calls before it lets one probe through, in milliseconds. */
 export const defaultBreakerCooldownMs = 1000;
-/** How much longer than the entries that depend on them tag records live, in milliseconds. */
+/**
+ * The least extra lifetime of tag records beyond the entries that depend on
+ * them, in milliseconds: a record written for an entry of TTL t lives
+ * t + max(t, margin), and is rewritten only when an entry needs it to live
+ * longer than it has left.
+ */
 export const defaultTagTtlMarginMs = 60_000;
 /** A socket with commands pending and no data received for this long is dropped and reopened, in milliseconds. */
 export const defaultSocketTimeoutMs = 1000;
@@ -54,7 +59,12 @@ export interface RedisStoreOptions {
   breakerThreshold?: number;
   /** Time the open breaker waits before a probe, in milliseconds. Default {@link defaultBreakerCooldownMs}. */
   breakerCooldownMs?: number;
-  /** Extra lifetime of tag records beyond the entries that depend on them, in milliseconds. Default {@link defaultTagTtlMarginMs}. */
+  /**
+   * Least extra lifetime of tag records beyond the entries that depend on
+   * them, in milliseconds: a record written for an entry of TTL t lives
+   * t + max(t, tagTtlMarginMs). Longer means fewer record rewrites on fills.
+   * Default {@link defaultTagTtlMarginMs}.
+   */
   tagTtlMarginMs?: number;
   /** Socket timeout of the store's connections, in milliseconds. Default {@link defaultSocketTimeoutMs}. */
   socketTimeoutMs?: number;

@@ -6,7 +6,7 @@
  * ------
  * Shards. The invalidation sequence is split into `shards` counters (one on a
  * standalone Redis, 16 on a cluster by default). Shard `i` owns a hash tag
- * `{<prefix>:v1:<i>:<salt>}` (layout.ts) under which live its counter, the
+ * `{<prefix>:v2:<i>:<salt>}` (layout.ts) under which live its counter, the
  * version records of the tags that hash to it, and the entries whose key
  * hashes to it. Everything one script touches therefore sits in one slot.
  * The salt places the shards in evenly spaced slot ranges, so on a cluster
@@ -22,7 +22,8 @@
  * fresh when, for every such group, the shard is still in the same epoch and
  * every tag's version is at most the recorded counter. Two vectors are equal
  * only if no shard moved, so `===` keeps meaning "no invalidation between".
- * No wall clock is involved anywhere.
+ * No wall clock decides freshness (Redis's clock only decides when a tag
+ * record's TTL is renewed, see Writing).
  *
  * Reading (freshness is checked on every read, not only at write):
  * - `lookup` script, one per shard that holds requested keys: reads the
@@ -40,13 +41,26 @@
  *
  * Writing. `fill` script, one per shard holding entries of the batch: checks
  * the entries' tags in that shard, creates missing tag records at the current
- * counter, stretches record TTLs past the entry's, and writes the entries
- * that are fresh. Tags in other shards are handled first by `touchTags` (one
- * parallel round, cluster only), and entries they prove stale are not sent;
- * one invalidated between that round and the write is caught on read.
+ * counter, renews the records that would expire before the entry, and writes
+ * the entries that are fresh. A record written for an entry of TTL t lives
+ * t + max(t, tagTtlMarginMs) and keeps its expiry in its value, so the read
+ * that fetches versions also tells which records need renewing, and a tag
+ * filled again and again is rewritten about once per max(t, margin) instead
+ * of on every fill. Tags in other shards are handled first by `touchTags`
+ * (one parallel round, cluster only), and entries they prove stale are not
+ * sent; one invalidated between that round and the write is caught on read.
  * Standalone: a `set` is exactly one script. Cost of the conservative rule
  * below: the first fill of a tag that has no record yet lands only if no tag
  * of its shard was invalidated while it was fetched (the next fill lands).
+ *
+ * Cost inside Redis. Scripts run on the CPU the application shares, so they
+ * execute few commands and leave parsing to C (scripts.ts). Per shard: a
+ * lookup runs HMGET (the counter), one GETRANGE per entry and one MGET of
+ * every tag record its entries need; a fill runs HMGET, MGET, TIME, one SET
+ * per entry written and one per record created or renewed; an invalidation
+ * runs HMGET, HINCRBY, MGET and one SET per existing record. What remains
+ * is mostly proportional to bytes: a value passes through Lua on its way
+ * out, which costs several times what a plain GET of it would.
  *
  * Losing state never resurrects entries. A missing tag record reads as stale
  * (records carry TTLs and may be evicted), and a fill recreates it at the
@@ -94,7 +108,9 @@
  *   EVALSHA, without script text or compilation inside the read deadline;
  *   after NOSCRIPT (a restarted or promoted node) a call sends it once.
  * - Keys holding something else (another Redis type, foreign bytes, garbage
- *   metadata, values above `maxValueBytes`) read as `'absent'` or `'stale'`.
+ *   metadata, values above `maxValueBytes`) read as `'absent'` or `'stale'`;
+ *   a lookup reads at most `maxValueBytes` plus the metadata limit per key,
+ *   whatever is stored there.
  */
 import { CacheTagError } from '../../errors.js';
 import type { Store, StoreSeq } from '../types.js';

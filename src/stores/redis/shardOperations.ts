@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { CacheTagError } from '../../errors.js';
 import type { StoreEntry, StoreLookup, StoreRead, StoreSeq } from '../types.js';
 import type { ScriptArg, StoreConnection } from './connection.js';
-import { encodeEntryFrame, parseEntryMeta, type TagGroup } from './entryFrame.js';
+import { encodeEntryFrame, parseEntryFrame, type TagGroup, valueOffsetOf } from './entryFrame.js';
 import { type ShardLayout, shardLayouts, shardOf } from './layout.js';
 import { storeScripts } from './scripts.js';
 import { encodeSeqVector, isEpoch, parseSeqVector, type ShardSeq } from './seqVector.js';
@@ -38,8 +38,8 @@ export interface ShardOperationsOptions {
 interface Candidate {
   readonly index: number;
   readonly shard: number;
-  readonly value: Buffer;
-  readonly meta: Buffer;
+  /** The entry as stored (entryFrame.ts). */
+  readonly frame: Buffer;
 }
 
 /** An entry ready to be written. */
@@ -138,23 +138,24 @@ export function createShardOperations(connection: StoreConnection, options: Shar
         rest.forEach((item, j) => {
           const index = indices[j]!;
           if (item === 0) values[index] = 'absent';
-          else if (Array.isArray(item) && item.length === 2 && Buffer.isBuffer(item[0]) && Buffer.isBuffer(item[1])) {
-            candidates.push({ index, shard: shard.index, value: item[0], meta: item[1] });
-          }
+          else if (Buffer.isBuffer(item)) candidates.push({ index, shard: shard.index, frame: item });
         });
       }),
     );
 
     // The script checked each entry's own shard. Other shards: unchanged
     // counter → fresh; counter moved → read those tag records (round two).
-    const unsure: { candidate: Candidate; groups: TagGroup[] }[] = [];
+    const unsure: { index: number; value: Buffer; groups: TagGroup[] }[] = [];
     for (const candidate of candidates) {
       if (shardCount === 1 && pending.size === 0) {
-        values[candidate.index] = candidate.value;
+        const valueOffset = valueOffsetOf(candidate.frame);
+        if (valueOffset !== undefined) values[candidate.index] = candidate.frame.subarray(valueOffset);
         continue;
       }
-      const meta = parseEntryMeta(candidate.meta);
-      if (meta === undefined || meta.shardCount !== shardCount) continue;
+      const parsed = parseEntryFrame(candidate.frame);
+      if (parsed === undefined || parsed.meta.shardCount !== shardCount) continue;
+      const { meta } = parsed;
+      const value = candidate.frame.subarray(parsed.valueOffset);
       if (pending.size > 0 && meta.groups.some((g) => g.tags.some((t) => pending.has(t)))) continue;
       let fresh = true;
       const moved: TagGroup[] = [];
@@ -165,13 +166,13 @@ export function createShardOperations(connection: StoreConnection, options: Shar
         else if (group.fetch < now.n) moved.push(group);
       }
       if (!fresh) continue;
-      if (moved.length === 0) values[candidate.index] = candidate.value;
-      else unsure.push({ candidate, groups: moved });
+      if (moved.length === 0) values[candidate.index] = value;
+      else unsure.push({ index: candidate.index, value, groups: moved });
     }
     if (unsure.length > 0) {
       const records = await readTagRecords(unsure.flatMap((u) => u.groups));
-      for (const { candidate, groups } of unsure) {
-        if (groups.every((g) => g.tags.every((t) => isFreshRecord(records.get(g.shard)?.get(t), g)))) values[candidate.index] = candidate.value;
+      for (const { index, value, groups } of unsure) {
+        if (groups.every((g) => g.tags.every((t) => isFreshRecord(records.get(g.shard)?.get(t), g)))) values[index] = value;
       }
     }
     return { values, seq: encodeSeqVector(seqs) };
@@ -233,10 +234,12 @@ export function createShardOperations(connection: StoreConnection, options: Shar
     const groups: TagGroup[] = [...byShard]
       .sort(([a], [b]) => a - b)
       .map(([index, tags]) => ({ shard: index, epoch: fetch[index]!.epoch, fetch: fetch[index]!.n, tags: [...tags] }));
+    const frame = encodeEntryFrame(shardCount, groups, entry.value);
+    if (frame === undefined) return undefined;
     return {
       key: entry.key,
       shard,
-      frame: encodeEntryFrame(shardCount, groups, entry.value),
+      frame,
       ttlMs,
       localTags: [...byShard.get(shard)!],
       foreign: groups.filter((g) => g.shard !== shard),
@@ -287,15 +290,16 @@ export function createShardOperations(connection: StoreConnection, options: Shar
 
   /**
    * Tags held outside the entry's own shard, before the entry is written:
-   * their records must exist for the entry to read as fresh, and entries they
-   * prove stale are not sent. One touchTags script per shard, in parallel.
+   * their records must exist (and outlive the entry) for the entry to read as
+   * fresh, and entries they prove stale are not sent. One touchTags script
+   * per shard, in parallel.
    */
   async function touchForeignTags(prepared: readonly PreparedFill[]): Promise<Map<number, { epoch: string; versions: Map<string, number> }>> {
     const ttls = new Map<number, Map<string, number>>();
     for (const p of prepared) {
       for (const group of p.foreign) {
         const perTag = ttls.get(group.shard) ?? new Map<string, number>();
-        for (const tag of group.tags) perTag.set(tag, Math.max(perTag.get(tag) ?? 0, p.ttlMs + tagTtlMarginMs));
+        for (const tag of group.tags) perTag.set(tag, Math.max(perTag.get(tag) ?? 0, p.ttlMs));
         ttls.set(group.shard, perTag);
       }
     }
@@ -312,6 +316,7 @@ export function createShardOperations(connection: StoreConnection, options: Shar
           shard.seqKey,
           ...tags.map((t) => shard.tagKeyPrefix + t),
           ...commonArgs(shard, nonce),
+          tagTtlMarginMs,
           ...tags.map((t) => perTag.get(t)!),
         );
         const { seq, rest } = replyHead(reply, nonce, index);
@@ -377,11 +382,12 @@ function isFreshRecord(record: TagRecord | undefined, group: TagGroup): boolean 
   return record !== undefined && record.epoch === group.epoch && record.version <= group.fetch;
 }
 
+/** A tag record, `<epoch><version, 15 digits><expiresAtMs>` (layout.ts); stricter than the Lua reader. */
 function parseTagRecord(record: unknown): TagRecord | undefined {
-  if (!Buffer.isBuffer(record) || record.length < 17) return undefined;
+  if (!Buffer.isBuffer(record) || record.length < 31) return undefined;
   const epoch = record.toString('latin1', 0, 16);
-  const version = record.toString('latin1', 16);
-  if (!isEpoch(epoch) || !/^\d{1,15}$/.test(version)) return undefined;
+  const version = record.toString('latin1', 16, 31);
+  if (!isEpoch(epoch) || !/^\d{15}$/.test(version)) return undefined;
   return { epoch, version: Number(version) };
 }
 

@@ -46,7 +46,7 @@ const byShard = new Map<number, string[]>([[shardOf(key, shards), []]]);
 for (const t of tags) byShard.set(shardOf(t, shards), [...(byShard.get(shardOf(t, shards)) ?? []), t]);
 const groups = [...byShard].sort(([a], [b]) => a - b).map(([shard, list]) => ({ shard, epoch: fetch[shard]!.epoch, fetch: fetch[shard]!.n, tags: list }));
 const raw = new Redis({ host: '127.0.0.1', port: Number(port) });
-await raw.set(entryKey(prefix, key, shards), encodeEntryFrame(shards, groups, Buffer.from('late raw value')), 'PX', 60_000);
+await raw.set(entryKey(prefix, key, shards), encodeEntryFrame(shards, groups, Buffer.from('late raw value'))!, 'PX', 60_000);
 raw.disconnect();
 say({ event: 'raw' });
 await store.close();

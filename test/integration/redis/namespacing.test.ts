@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { STORE_FORMAT_VERSION } from '../../../src/stores/redis/index.js';
 import { connectOrSkip, uniquePrefix } from '../../helpers/redis.js';
 import { entry, openStore, text } from './support.js';
 
@@ -40,6 +41,6 @@ test('two prefixes on one Redis are isolated', async (t) => {
   };
   const keysA = await keys(prefixA);
   assert.ok(keysA.length >= 3, 'sequence, tag records and the entry');
-  for (const key of keysA) assert.ok(key.startsWith(`{${prefixA}:v1:`), `${key} is namespaced and versioned`);
+  for (const key of keysA) assert.ok(key.startsWith(`{${prefixA}:v${STORE_FORMAT_VERSION}:`), `${key} is namespaced and versioned`);
   assert.ok((await keys(prefixB)).every((key) => !key.includes(prefixA)));
 });

@@ -23,21 +23,41 @@ test('deleting a tag record stales the entries that depend on it; a refill recre
   assert.deepEqual((await store.get(['a'])).values.map(text), ['A2']);
 });
 
-test('tag records carry a TTL longer than their entries, stretched by later fills', async (t) => {
+test('tag records outlive their entries, renewed only when a fill needs them to live longer', async (t) => {
   const redis = await connectOrSkip(t);
   if (!redis) return;
   const prefix = uniquePrefix('ttl');
   const store = await openStore(t, redis, { prefix, tagTtlMarginMs: 1000 });
+  const record = async (): Promise<{ ttl: number; value: string | null }> => ({
+    ttl: await redis.admin.pttl(tagKey(prefix, 'P:1')),
+    value: await redis.admin.get(tagKey(prefix, 'P:1')),
+  });
+  // "<epoch><version, 15 digits><expiresAtMs>": the value repeats the expiry (Redis's clock, here the same machine's).
+  const expiryHint = (value: string | null): number => Number(value?.slice(31));
+
   await store.set([entry('short', 's', ['P:1'], (await store.get([])).seq, 2000)]);
-  const first = await redis.admin.pttl(tagKey(prefix, 'P:1'));
-  assert.ok(first > 2000 && first <= 3000, `record TTL ${first} covers the entry's 2000 ms plus the margin`);
+  const first = await record();
+  assert.ok(first.ttl > 3000 && first.ttl <= 4000, `record TTL ${first.ttl} covers the entry's 2000 ms plus max(2000, margin)`);
+  assert.ok(Math.abs(expiryHint(first.value) - (Date.now() + first.ttl)) < 1000, 'the value carries the expiry');
+  await store.set([entry('shorter', 's', ['P:1'], (await store.get([])).seq, 1500)]);
+  assert.equal((await record()).value, first.value, 'a fill the record already outlives leaves it alone');
+
   await store.set([entry('long', 'l', ['P:1'], (await store.get([])).seq, 60_000)]);
-  assert.ok((await redis.admin.pttl(tagKey(prefix, 'P:1'))) > 60_000);
+  const renewed = await record();
+  assert.ok(renewed.ttl > 60_000 && renewed.ttl <= 120_000, `renewed for the longer entry: ${renewed.ttl}`);
   await store.set([entry('short2', 's', ['P:1'], (await store.get([])).seq, 2000)]);
   assert.ok((await redis.admin.pttl(tagKey(prefix, 'P:1'))) > 60_000, 'a shorter fill never shortens the record');
   await store.invalidate(['P:1']);
-  assert.ok((await redis.admin.pttl(tagKey(prefix, 'P:1'))) > 60_000, 'an invalidation keeps the TTL');
+  const invalidated = await record();
+  assert.ok(invalidated.ttl > 60_000, 'an invalidation keeps the TTL');
+  assert.notEqual(invalidated.value, renewed.value, 'and writes the new version');
+  assert.equal(expiryHint(invalidated.value), expiryHint(renewed.value), 'and the expiry');
   assert.equal(await redis.admin.pttl(tagKey(prefix, 'Never:seen')), -2, 'invalidating an unknown tag creates nothing');
+
+  // The margin applies when it is longer than the entry's TTL.
+  await store.set([entry('tiny', 't', ['Q:1'], (await store.get([])).seq, 200)]);
+  const tiny = await redis.admin.pttl(tagKey(prefix, 'Q:1'));
+  assert.ok(tiny > 1000 && tiny <= 1200, `record TTL ${tiny} is the entry's 200 ms plus the 1000 ms margin`);
 });
 
 test('under allkeys-lru eviction, no entry whose tag record was evicted is served', async (t) => {
