@@ -280,6 +280,12 @@ export function createCache(options: CacheOptions = {}): Cache {
     return { identity: `~${canonicalize(source)}`, tags: [] };
   }
 
+  /** `PRIVATE:<session>` for the request's session, or undefined when it has none. */
+  function privateScopeOf(context: unknown): string | undefined {
+    const session = sessionId?.(context);
+    return session === undefined || session === null || session === '' ? undefined : `PRIVATE:${String(session)}`;
+  }
+
   async function resolveCached(
     cachePlan: CachePlan,
     plan: FieldPlan,
@@ -300,9 +306,9 @@ export function createCache(options: CacheOptions = {}): Cache {
     if (isPrivate) {
       scope.privatePaths.add(info.path);
       scope.hasPrivate = true;
-      const session = sessionId?.(context);
-      if (session === undefined || session === null || session === '') return bypass('no-session');
-      scopeId = `PRIVATE:${String(session)}`;
+      const privateScope = privateScopeOf(context);
+      if (!privateScope) return bypass('no-session');
+      scopeId = privateScope;
     }
     const parent = parentOf(cachePlan, plan, source);
     if (!parent) return bypass('no-parent-identity');
@@ -643,9 +649,9 @@ export function createCache(options: CacheOptions = {}): Cache {
       if (!eligibility.eligible) return bypass(eligibility.reason);
       let scopeId = 'PUBLIC';
       if (eligibility.private) {
-        const session = sessionId?.(context);
-        if (session === undefined || session === null || session === '') return bypass('no session for a PRIVATE operation');
-        scopeId = `PRIVATE:${String(session)}`;
+        const privateScope = privateScopeOf(context);
+        if (!privateScope) return bypass('no session for a PRIVATE operation');
+        scopeId = privateScope;
       }
       const key = operationKey({
         schemaHash: cachePlan.schemaHash,
