@@ -25,6 +25,7 @@ export {
   type ValidateOptions,
 } from './directives/validate.js';
 export { buildCachePlan, effectivePolicy, type CachePlan, type FieldPlan } from './engine/plan.js';
+export { staticCachePolicy, type StaticCachePolicy } from './engine/policy.js';
 export { canonicalize, entryKey, type KeyParts } from './engine/key.js';
 export type { RequestScope, FieldDebugRecord, RequestScopeOptions } from './engine/requestScope.js';
 export {

@@ -9,6 +9,7 @@
 import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { invalidOption } from '../errors.js';
 import type { Cache, OperationOutcome } from '../engine/engine.js';
+import { staticCachePolicy } from '../engine/policy.js';
 
 /** The request header that turns debug output on, when {@link ApolloPluginOptions.debug} is `'header'`. */
 export const defaultDebugHeader = 'x-cachetag-debug';
@@ -37,6 +38,19 @@ export interface ApolloPluginOptions {
    * are eligible. Default `true`.
    */
   operationCache?: boolean;
+  /**
+   * Who computes each response's cache policy (the `Cache-Control` header, and the maxAge and scope stored with an
+   * operation response):
+   * - `'apollo'` (default): Apollo's cache-control plugin, which Apollo Server installs by default. It calls a hook
+   *   on every field resolution and honours dynamic hints (`info.cacheControl.setCacheHint`).
+   * - `'cachetag'`: cachetag, from the same `@cacheControl` hints with Apollo's rules, once per document instead of
+   *   once per field resolution (see `staticCachePolicy`). It restricts Apollo's `overallCachePolicy` before
+   *   execution and sets `Cache-Control` itself (`max-age=N, public|private`, or `no-store`), unless something
+   *   already set that header. Add `ApolloServerPluginCacheControlDisabled()` to the server's plugins to drop
+   *   Apollo's per-field hook altogether. Dynamic hints are not seen: resolvers must not use `info.cacheControl`
+   *   (it is undefined once Apollo's plugin is disabled).
+   */
+  cacheControl?: 'apollo' | 'cachetag';
 }
 
 /** Creates the Apollo Server plugin for a cache. */
@@ -48,6 +62,9 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(c
   const tagsHeader = options.tagsHeader;
   const operationCache = options.operationCache ?? true;
   if (typeof operationCache !== 'boolean') throw invalidOption('createApolloPlugin', 'operationCache', 'true or false', operationCache);
+  const cacheControl = options.cacheControl ?? 'apollo';
+  if (cacheControl !== 'apollo' && cacheControl !== 'cachetag')
+    throw invalidOption('createApolloPlugin', 'cacheControl', "'apollo' or 'cachetag'", cacheControl);
   if (tagsHeader !== undefined && (typeof tagsHeader !== 'string' || !/^[A-Za-z0-9-]+$/.test(tagsHeader))) {
     throw invalidOption('createApolloPlugin', 'tagsHeader', 'an HTTP header name such as "Surrogate-Key"', tagsHeader);
   }
@@ -68,6 +85,12 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(c
       const scope = cache.beginRequest(requestContext.contextValue, { debug: wantsDebug, collectTags: tagsHeader !== undefined || operationCache });
       let operationOutcome: OperationOutcome | undefined;
       return {
+        async didResolveOperation({ schema, document, operationName, overallCachePolicy }) {
+          if (cacheControl !== 'cachetag') return;
+          const plan = cache.planOf(schema) ?? cache.instrumentSchema(schema);
+          // Restricting before execution also turns Apollo's own per-field hook, when it is still installed, into a no-op.
+          overallCachePolicy.restrict(staticCachePolicy(plan, document, operationName) ?? { maxAge: 0 });
+        },
         async responseForOperation({ schema, document, request, queryHash, overallCachePolicy, contextValue }) {
           if (!operationCache || queryHash === undefined) return null;
           // The operation name as sent (not as resolved), so cache.storedResponse() computes the same key from the raw request.
@@ -95,6 +118,13 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(c
               contextValue,
               result,
               policy ? { maxAge: policy.maxAge, ...(policy.scope ? { scope: policy.scope } : {}) } : undefined,
+            );
+          }
+          if (cacheControl === 'cachetag' && !response.http.headers.has('cache-control')) {
+            const policy = overallCachePolicy.policyIfCacheable();
+            response.http.headers.set(
+              'cache-control',
+              policy && !result.errors ? `max-age=${policy.maxAge}, ${(policy.scope ?? 'PUBLIC').toLowerCase()}` : 'no-store',
             );
           }
           if (scope.debug) {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { getNamedType, isAbstractType, isCompositeType, isLeafType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import type { CacheDirectives, CacheScope, FieldCacheInfo, TypeCacheInfo } from '../directives/validate.js';
+import type { CacheDirectives, CacheHint, CacheScope, FieldCacheInfo, TypeCacheInfo } from '../directives/validate.js';
 import { parseTagTemplate, type TagTemplate } from '../tags/template.js';
 import type { ListScope } from '../directives/listScope.js';
 
@@ -52,6 +52,8 @@ export interface CachePlan {
    * `@cacheTag` templates (the value: those templates).
    */
   readonly inheritingFields: ReadonlyMap<string, readonly TagTemplate[]>;
+  /** Every field's own `@cacheControl`, by coordinate (for the static cache policy of an operation). */
+  readonly fieldHints: ReadonlyMap<string, CacheHint>;
 }
 
 /**
@@ -125,7 +127,9 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
     }
   }
   const schemaHash = createHash('sha256').update(printSchemaWithDirectives(schema)).digest('base64url').slice(0, 16);
-  return { schema, schemaHash, types: directives.types, fields, listScopes, listScopesByType, resolverFields, inheritingFields };
+  const fieldHints = new Map<string, CacheHint>();
+  for (const [coordinate, info] of directives.fields) if (info.hint) fieldHints.set(coordinate, info.hint);
+  return { schema, schemaHash, types: directives.types, fields, listScopes, listScopesByType, resolverFields, inheritingFields, fieldHints };
 }
 
 /** `Product:{$args.id}` when the field's arguments are named like all of the entity's (top-level) key fields. */

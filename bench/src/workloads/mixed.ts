@@ -36,7 +36,7 @@ import { catalogPageOf, createPicker, type Picker } from './picker.js';
 import { sampler, type Workload, type WorkloadOptions, type WorkloadResult } from './types.js';
 
 /** Share of operations that are mutation sequences. */
-export const mutationShare = 0.05;
+export const mutationShare = Number(process.env.BENCH_MUTATION_SHARE ?? 0.05);
 /** Share of reads that are product pages (the rest are catalogue pages). */
 export const productPageShare = 0.7;
 
