@@ -704,7 +704,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       if (request.operationName !== undefined && request.operationName !== null && typeof request.operationName !== 'string') return undefined;
       const key = operationKey({
         schemaHash: cachePlan.schemaHash,
-        query: queryHash(request.query),
+        query: memoizedQueryHash(request.query),
         operationName: request.operationName,
         variables: variables as Record<string, unknown> | null,
         scope: 'PUBLIC',
@@ -798,6 +798,26 @@ function hasPrivateAncestor(scope: RequestScope, path: GraphQLResolveInfo['path'
 export function queryHash(query: string): string {
   return cryptoHash('sha256', query, 'hex');
 }
+
+/**
+ * {@link queryHash}, remembered for the query texts a server sees again and again (clients send the same few
+ * documents with other variables), so the HTTP fast path hashes each text once, not once per request. Bounded: texts
+ * over {@link memoizedQueryMaxChars} are hashed every time, and the memo is emptied when it holds
+ * {@link memoizedQueryLimit} texts.
+ */
+function memoizedQueryHash(query: string): string {
+  if (query.length > memoizedQueryMaxChars) return queryHash(query);
+  let hash = queryHashMemo.get(query);
+  if (hash === undefined) {
+    if (queryHashMemo.size >= memoizedQueryLimit) queryHashMemo.clear();
+    hash = queryHash(query);
+    queryHashMemo.set(query, hash);
+  }
+  return hash;
+}
+const memoizedQueryLimit = 512;
+const memoizedQueryMaxChars = 16 * 1024;
+const queryHashMemo = new Map<string, string>();
 
 function readField(object: object, path: string): unknown {
   let value: unknown = object;

@@ -3,7 +3,7 @@
  * first out, built on lru-cache. Lookups and fills check freshness in one
  * synchronous step, which makes them atomic against invalidations.
  *
- * Tag versions live in a second bounded LRU. Forgetting a tag's version would
+ * Tag versions live in a second bounded map, oldest write out first. Forgetting a tag's version would
  * make entries that depend on it look fresh again, so when a version is
  * evicted the store raises its *floor* to it: every entry fetched before that
  * version is then stale. Eviction costs hit ratio, never correctness.
@@ -81,7 +81,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   function isFresh(entry: MemoryEntry): boolean {
     if (entry.fetchSeq < floor) return false;
     for (const tag of entry.tags) {
-      const version = tagVersions.get(tag);
+      // peek, not get: reading a version must not refresh it. The versions then leave in the order they were
+      // written, oldest first, which keeps the floor as low as it can be (and a read costs no list update).
+      const version = tagVersions.peek(tag);
       if (version !== undefined && version > entry.fetchSeq) return false;
     }
     return true;

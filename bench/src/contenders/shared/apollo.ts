@@ -32,8 +32,9 @@ export async function serveApollo(runtime: ContenderRuntime, options: ApolloCont
 
   const server = createServer((request, response) => {
     if (runtime.handleStatsRequest(request, response)) return;
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== '/graphql') {
+    // The common case without building a URL: POST /graphql.
+    const url = request.url === '/graphql' ? undefined : new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (url && url.pathname !== '/graphql') {
       sendJson(response, 404, { error: 'not found' });
       return;
     }
@@ -45,11 +46,11 @@ export async function serveApollo(runtime: ContenderRuntime, options: ApolloCont
     });
   });
 
-  async function handleGraphql(request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse, url: URL): Promise<void> {
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
+  async function handleGraphql(
+    request: import('node:http').IncomingMessage,
+    response: import('node:http').ServerResponse,
+    url: URL | undefined,
+  ): Promise<void> {
     const text = request.method === 'POST' ? await readBody(request) : '';
     let body: unknown = undefined;
     if (text !== '') {
@@ -72,8 +73,12 @@ export async function serveApollo(runtime: ContenderRuntime, options: ApolloCont
         return;
       }
     }
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
     const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (request.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+      httpGraphQLRequest: { method: (request.method ?? 'GET').toUpperCase(), headers, search: url?.search ?? '', body },
       context: async () => context,
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
