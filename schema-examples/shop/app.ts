@@ -103,7 +103,7 @@ export async function createShop(options: ShopOptions = {}): Promise<Shop> {
           ...(stored.cacheControl ? { 'cache-control': stored.cacheControl } : {}),
           'surrogate-key': stored.tags.join(' '),
         });
-        res.end(stored.body);
+        res.end(stored.bytes);
         return;
       }
     }

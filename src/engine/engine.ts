@@ -69,6 +69,11 @@ export interface StoredResponseRequest {
 export interface StoredResponse {
   /** The response body: `{"data":...}` and a newline, as Apollo Server writes it. */
   readonly body: string;
+  /**
+   * The same body as UTF-8 bytes, as stored: write these when the server accepts bytes (`response.end(bytes)`), which
+   * spares decoding the text and encoding it again. Do not modify them.
+   */
+  readonly bytes: Uint8Array;
   /** The `Cache-Control` value of the original response (`max-age=60, public`), when it had one. */
   readonly cacheControl?: string;
   /** The tags the response depends on. */
@@ -197,7 +202,13 @@ export function createCache(options: CacheOptions = {}): Cache {
   if (options.sessionId !== undefined && typeof options.sessionId !== 'function') {
     throw invalidOption('createCache', 'sessionId', 'a function (context) => string | undefined', options.sessionId);
   }
-  const codec: Codec = options.codec && 'encode' in options.codec ? options.codec : createCodec(options.codec as CodecOptions | undefined);
+  const codec: Codec =
+    options.codec && 'encode' in options.codec
+      ? options.codec
+      : createCodec({
+          ...(store.preferredCompressAboveBytes !== undefined ? { compressAboveBytes: store.preferredCompressAboveBytes } : {}),
+          ...(options.codec as CodecOptions | undefined),
+        });
   const sessionId = options.sessionId;
   const strict = options.strict ?? false;
   const logger: Logger = options.logger ?? console;
@@ -680,9 +691,8 @@ export function createCache(options: CacheOptions = {}): Cache {
       let reason: 'absent' | 'stale' | 'corrupt' = read === 'stale' ? 'stale' : 'absent';
       if (read !== undefined && typeof read !== 'string') {
         try {
-          const [tags, stored] = decodeEntry(codec, read);
-          const [json, policy] = stored as [string, OperationPolicy | null];
-          const data: unknown = JSON.parse(json);
+          const { tags, body, policy } = decodeStoredOperation(codec, read);
+          const data: unknown = (JSON.parse(textDecoder.decode(body)) as { data: unknown }).data;
           stats.operationHits++;
           if (scope.tags) for (const tag of tags) scope.tags.add(tag);
           return { outcome: 'hit', key, data, tags, ...(policy ? { policy } : {}) };
@@ -726,11 +736,17 @@ export function createCache(options: CacheOptions = {}): Cache {
       }
       if (read === undefined || typeof read === 'string') return undefined;
       try {
-        const [tags, stored] = decodeEntry(codec, read);
-        const [json, policy] = stored as [string, OperationPolicy | null];
+        const { tags, body, policy } = decodeStoredOperation(codec, read);
         stats.operationHits++;
         const cacheControl = policy?.maxAge !== undefined ? `max-age=${policy.maxAge}, ${(policy.scope ?? 'PUBLIC').toLowerCase()}` : undefined;
-        return { body: `{"data":${json}}\n`, tags, ...(cacheControl ? { cacheControl } : {}) };
+        return {
+          bytes: body,
+          get body() {
+            return textDecoder.decode(body);
+          },
+          tags,
+          ...(cacheControl ? { cacheControl } : {}),
+        };
       } catch (error) {
         if (strict) throw error;
         storeFailed(error, 'Decoding a stored operation');
@@ -745,8 +761,8 @@ export function createCache(options: CacheOptions = {}): Cache {
       const tags = [...scope.tags];
       let frame: Uint8Array;
       try {
-        // The data is stored as the JSON text a server sends, so storedResponse() can answer with it as it is.
-        frame = codec.encode([tags, [JSON.stringify(result.data), policy ?? null]]);
+        // The body is stored as the very bytes a server sends, so storedResponse() answers with them as they are.
+        frame = codec.encode([tags, [Buffer.from(`{"data":${JSON.stringify(result.data)}}\n`), policy ?? null]]);
       } catch (error) {
         if (!(error instanceof CacheTagError)) throw error;
         warnOnce(`operation-encode:${error.code}`, `An operation response could not be stored: ${error.message}`);
@@ -781,6 +797,29 @@ const defaultFieldResolver: Resolver = (source, args, context, info) => {
 };
 
 /** An entry's frame holds `[tags, value]`. */
+/** An operation response as stored: the tags it depends on, the exact response body, its HTTP cache policy. */
+interface StoredOperation {
+  readonly tags: string[];
+  readonly body: Uint8Array;
+  readonly policy: OperationPolicy | null;
+}
+
+const textDecoder = new TextDecoder();
+
+/**
+ * Reads an operation entry, `[tags, [body bytes, policy]]`. Entries written by 0.1.0 hold the JSON text of the data
+ * instead of the body bytes; they are read too, so a deploy does not turn a shared Redis cold.
+ */
+function decodeStoredOperation(codec: Codec, frame: Uint8Array): StoredOperation {
+  const [tags, stored] = decodeEntry(codec, frame);
+  if (Array.isArray(stored) && stored.length === 2 && (stored[1] === null || typeof stored[1] === 'object')) {
+    const [body, policy] = stored as [unknown, OperationPolicy | null];
+    if (body instanceof Uint8Array) return { tags, body, policy };
+    if (typeof body === 'string') return { tags, body: Buffer.from(`{"data":${body}}\n`), policy };
+  }
+  throw new CacheTagError('CODEC_CORRUPT', 'A stored value is not a cachetag operation response ([tags, [body, policy]]); treated as a miss.');
+}
+
 function decodeEntry(codec: Codec, frame: Uint8Array): [string[], unknown] {
   const decoded = codec.decode(frame);
   if (!Array.isArray(decoded) || decoded.length !== 2 || !Array.isArray(decoded[0])) {

@@ -65,5 +65,18 @@ export interface OperationKeyParts {
 /** The store key of an operation response: `op:` and a hash of its parts. */
 export function operationKey(parts: OperationKeyParts): string {
   const input = `${parts.schemaHash}\0${parts.query}\0${parts.operationName ?? ''}\0${canonicalize(parts.variables ?? {})}\0${parts.scope}`;
-  return `op:${cryptoHash('sha256', input, 'base64url').slice(0, 32)}`;
+  // Popular operations come back with the same variables: a map lookup is several times cheaper than the hash.
+  if (input.length > memoizedKeyMaxChars) return `op:${cryptoHash('sha256', input, 'base64url').slice(0, 32)}`;
+  let key = operationKeyMemo.get(input);
+  if (key === undefined) {
+    if (operationKeyMemo.size >= memoizedKeyLimit) operationKeyMemo.clear();
+    key = `op:${cryptoHash('sha256', input, 'base64url').slice(0, 32)}`;
+    operationKeyMemo.set(input, key);
+  }
+  return key;
 }
+
+/** Bounds of the operation key memo: entries, and the longest key material remembered (at most ~10 MiB held). */
+const memoizedKeyLimit = 4096;
+const memoizedKeyMaxChars = 1024;
+const operationKeyMemo = new Map<string, string>();

@@ -90,6 +90,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   }
 
   return {
+    // Frames stay uncompressed in memory: see Store.preferredCompressAboveBytes.
+    preferredCompressAboveBytes: Number.POSITIVE_INFINITY,
     get size() {
       return entries.size;
     },

@@ -77,4 +77,10 @@ export interface Store {
   invalidate(tags: readonly string[]): Promise<StoreSeq>;
   /** Releases connections and timers. The store must not be used afterwards. */
   close(): Promise<void>;
+  /**
+   * The compression threshold this store prefers when the cache builds its default codec (codec options given to
+   * `createCache` win). The memory store says `Infinity`: its bytes never leave the process, its byte bound already
+   * holds memory, and compressed entries would cost a decompression on every hit. Absent: the codec's default.
+   */
+  readonly preferredCompressAboveBytes?: number;
 }

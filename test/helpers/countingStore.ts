@@ -31,5 +31,6 @@ export function countingStore(inner: Store): Store & { calls: StoreCalls; reset(
     close() {
       return inner.close();
     },
+    ...(inner.preferredCompressAboveBytes !== undefined ? { preferredCompressAboveBytes: inner.preferredCompressAboveBytes } : {}),
   };
 }

@@ -46,3 +46,25 @@ test('bounded by entries and by bytes, least recently used first out', async () 
   assert.ok(small.bytes <= 2_000, `${small.bytes} bytes held`);
   assert.ok(small.size < 10);
 });
+
+test('the memory store keeps values uncompressed by default; codec options still win', async () => {
+  const { createCache, createMemoryStore } = await import('../../src/index.js');
+  const { countingStore } = await import('../helpers/countingStore.js');
+  const { buildSchema } = await import('../helpers/schema.js');
+  const { execute, parse } = await import('graphql');
+  const big = 'x'.repeat(4096);
+  const schema = () => buildSchema('type Query { text: String @cacheControl(maxAge: 60) }', { Query: { text: () => big } });
+  async function frameFlags(options: object): Promise<number> {
+    const store = countingStore(createMemoryStore());
+    const cache = createCache({ store, ...options });
+    const instrumented = schema();
+    cache.instrumentSchema(instrumented);
+    await execute({ schema: instrumented, document: parse('{ text }'), contextValue: {} });
+    await cache.idle();
+    const entry = store.calls.set.flat().find((e) => e.key.startsWith('Query.text:'))!;
+    return entry.value[0]! & 0x0f;
+  }
+  assert.equal(createMemoryStore().preferredCompressAboveBytes, Number.POSITIVE_INFINITY);
+  assert.equal(await frameFlags({}), 0, 'stored as is');
+  assert.equal(await frameFlags({ codec: { compressAboveBytes: 1024 } }), 1, 'lz4 when asked');
+});

@@ -1,6 +1,8 @@
 /** The operation tier: stored responses on the same tags, with the same freshness as fields. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { cacheDirectivesTypeDefs } from '../../../src/index.js';
 import { createTestShop, outcomes, type RunResult, type TestShop } from '../../helpers/shop.js';
 
 let shop: TestShop;
@@ -102,11 +104,41 @@ test('storedResponse: a fast-path miss spares the server its operation lookup; a
   assert.equal(shop.store.calls.get.filter((keys) => keys[0]!.startsWith('op:')).length, 1, 'one operation lookup for both');
   await shop.cache.idle();
   const stored = await shop.cache.storedResponse({ query, variables: null, operationName: null });
-  assert.deepEqual(stored, {
-    body: `{"data":{"product":{"name":"Product 43"}}}\n`,
-    tags: ['Product:43'],
-    cacheControl: 'max-age=120, public',
-  });
+  assert.ok(stored);
+  assert.equal(stored.body, `{"data":{"product":{"name":"Product 43"}}}\n`);
+  assert.equal(Buffer.from(stored.bytes).toString('utf8'), stored.body, 'the bytes are the body');
+  assert.deepEqual(stored.tags, ['Product:43']);
+  assert.equal(stored.cacheControl, 'max-age=120, public');
   assert.equal(await shop.cache.storedResponse({ query, variables: { unused: 1 } }), undefined, 'other variables, other response');
   assert.equal(await shop.cache.storedResponse({ query: 42 }), undefined, 'malformed requests are not answered');
 });
+
+test('operation entries written by 0.1.0 (the JSON text of the data) are still answered, from both entry points', async () => {
+  const { createCache, createCodec, createMemoryStore } = await import('../../../src/index.js');
+  const { countingStore } = await import('../../helpers/countingStore.js');
+  const store = countingStore(createMemoryStore());
+  const warnings: string[] = [];
+  const cache = createCache({ store, logger: { warn: (message) => warnings.push(message) } });
+  const query = '{ ping }';
+  cache.instrumentSchema(buildPingSchema());
+  assert.equal(await cache.storedResponse({ query }, {}), undefined);
+  const key = store.calls.get.flat().find((k) => k.startsWith('op:'))!;
+  const { seq } = await store.get([key]);
+  const oldFrame = createCodec().encode([['Ping'], [JSON.stringify({ ping: 'pong' }), { maxAge: 30, scope: 'PUBLIC' }]]);
+  assert.equal(await store.set([{ key, value: oldFrame, tags: ['Ping'], ttlMs: 60_000, fetchSeq: seq }]), 1);
+  const stored = await cache.storedResponse({ query }, {});
+  assert.equal(stored?.body, '{"data":{"ping":"pong"}}\n');
+  assert.equal(stored?.cacheControl, 'max-age=30, public');
+  // A value of neither layout is a miss, not a crash.
+  await store.set([{ key, value: createCodec().encode([['Ping'], [42, null]]), tags: ['Ping'], ttlMs: 60_000, fetchSeq: (await store.get([key])).seq }]);
+  assert.equal(await cache.storedResponse({ query }, {}), undefined);
+  assert.equal(cache.stats().errors.CODEC_CORRUPT, 1);
+  assert.match(warnings.join('\n'), /not a cachetag operation response/);
+});
+
+function buildPingSchema() {
+  return makeExecutableSchema({
+    typeDefs: [cacheDirectivesTypeDefs, 'type Query { ping: String @cacheControl(maxAge: 30) }'],
+    resolvers: { Query: { ping: () => 'pong' } },
+  });
+}

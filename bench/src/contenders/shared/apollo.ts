@@ -19,7 +19,7 @@ export interface ApolloContenderOptions {
    * Answers a request before Apollo when it can (cachetag's `cache.storedResponse`, the operation tier's HTTP fast
    * path, as the library documents it for node:http servers).
    */
-  readonly fastPath?: (body: unknown, context: BenchContext) => Promise<{ body: string; cacheControl?: string } | undefined>;
+  readonly fastPath?: (body: unknown, context: BenchContext) => Promise<{ bytes: Uint8Array; cacheControl?: string } | undefined>;
 }
 
 export async function serveApollo(runtime: ContenderRuntime, options: ApolloContenderOptions): Promise<void> {
@@ -69,7 +69,7 @@ export async function serveApollo(runtime: ContenderRuntime, options: ApolloCont
           'content-type': 'application/json; charset=utf-8',
           ...(stored.cacheControl ? { 'cache-control': stored.cacheControl } : {}),
         });
-        response.end(stored.body);
+        response.end(stored.bytes);
         return;
       }
     }
