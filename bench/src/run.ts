@@ -399,7 +399,7 @@ function notes(selected: readonly ContenderSpec[], backgroundRedis: readonly num
 }
 
 function selectContenders(only: string | undefined): ContenderSpec[] {
-  const picked = selectList('only', only, contenders);
+  const picked = only === undefined || only.trim() === '' ? contenders.filter((spec) => !spec.optional) : selectList('only', only, contenders);
   if (!picked.some((spec) => spec.id === baselineContender)) {
     console.log(`Adding the baseline ${baselineContender}: every figure is reported as a ratio to it.`);
     picked.unshift(contenders.find((spec) => spec.id === baselineContender)!);

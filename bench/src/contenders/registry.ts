@@ -33,6 +33,8 @@ export interface ContenderSpec {
   readonly freshnessNote: string;
   /** Whether the contender needs cachetag's build in ../dist. */
   readonly needsCachetagBuild: boolean;
+  /** Runs only when named in `--only` (variants that measure one part of a library, not a configuration users pick). */
+  readonly optional?: boolean;
 }
 
 export const baselineContender = 'apollo-nocache';
@@ -119,6 +121,30 @@ export const contenders: readonly ContenderSpec[] = [
     readYourWrites: 'guaranteed',
     freshnessNote: 'claims: invalidation acknowledged before the mutation answers; fills fenced by the fetch sequence (one Lua script per step)',
     needsCachetagBuild: true,
+  },
+  // The tiers of cachetag-memory measured apart (run with --only): field-level caching alone, and both tiers through
+  // Apollo's request pipeline without the HTTP fast path.
+  {
+    id: 'cachetag-memory-fields',
+    entry: 'cachetag-memory-fields.ts',
+    library: 'cachetag',
+    usesRedis: false,
+    invalidation: 'tags',
+    readYourWrites: 'guaranteed',
+    freshnessNote: 'as cachetag-memory; field tier only (operationCache: false, no fast path)',
+    needsCachetagBuild: true,
+    optional: true,
+  },
+  {
+    id: 'cachetag-memory-apollo',
+    entry: 'cachetag-memory-apollo.ts',
+    library: 'cachetag',
+    usesRedis: false,
+    invalidation: 'tags',
+    readYourWrites: 'guaranteed',
+    freshnessNote: 'as cachetag-memory; both tiers, every request through Apollo (no fast path)',
+    needsCachetagBuild: true,
+    optional: true,
   },
 ];
 

@@ -37,7 +37,13 @@ interface Measurement {
   readonly spreadPercent: readonly number[];
 }
 
-async function measure(setup: string, client: Parameters<typeof createRedisStore>[0]['client'], admins: Redis[], durationS: number, loops: number): Promise<Measurement> {
+async function measure(
+  setup: string,
+  client: Parameters<typeof createRedisStore>[0]['client'],
+  admins: Redis[],
+  durationS: number,
+  loops: number,
+): Promise<Measurement> {
   const store = createRedisStore({ client, prefix: `bench-cluster-${Date.now().toString(36)}`, readTimeoutMs: 1000, writeTimeoutMs: 2000 });
   if (!(await store.whenConnected(10_000))) throw new Error(`${setup}: the store did not connect`);
   const value = new Uint8Array(1024).fill(7);
@@ -78,7 +84,13 @@ async function measure(setup: string, client: Parameters<typeof createRedisStore
   const deltas = after.map((a, i) => a - before[i]!);
   const total = deltas.reduce((a, b) => a + b, 0);
   await store.close();
-  return { setup, primaries: admins.length, getsPerSecond: gets / elapsedS, failedGets: failed, spreadPercent: deltas.map((d) => (100 * d) / Math.max(1, total)) };
+  return {
+    setup,
+    primaries: admins.length,
+    getsPerSecond: gets / elapsedS,
+    failedGets: failed,
+    spreadPercent: deltas.map((d) => (100 * d) / Math.max(1, total)),
+  };
 }
 
 async function commandTotal(admin: Redis): Promise<number> {
@@ -107,7 +119,15 @@ async function main(): Promise<void> {
   for (const primaries of values.primaries!.split(',').map(Number)) {
     const cluster = await startRedisCluster(primaries);
     try {
-      results.push(await measure(`Redis Cluster, ${primaries} primaries`, cluster.template(), cluster.nodes.map((n) => n.admin), durationS, loops));
+      results.push(
+        await measure(
+          `Redis Cluster, ${primaries} primaries`,
+          cluster.template(),
+          cluster.nodes.map((n) => n.admin),
+          durationS,
+          loops,
+        ),
+      );
     } finally {
       await cluster.stop();
     }
@@ -123,12 +143,17 @@ async function main(): Promise<void> {
     '',
     '| setup | gets/s × | failed gets | share of executed commands per primary |',
     '| --- | ---: | ---: | --- |',
-    ...results.map((r) => `| ${r.setup} | ${(r.getsPerSecond / base).toFixed(2)}× | ${r.failedGets} | ${r.spreadPercent.map((p) => `${p.toFixed(0)} %`).join(' / ')} |`),
+    ...results.map(
+      (r) => `| ${r.setup} | ${(r.getsPerSecond / base).toFixed(2)}× | ${r.failedGets} | ${r.spreadPercent.map((p) => `${p.toFixed(0)} %`).join(' / ')} |`,
+    ),
     '',
   ];
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, 'scaling-cluster.md'), lines.join('\n'));
-  writeFileSync(join(resultsDir, 'scaling-cluster.json'), JSON.stringify({ generatedAt: new Date().toISOString(), machine: describeMachine(null), results }, null, 2));
+  writeFileSync(
+    join(resultsDir, 'scaling-cluster.json'),
+    JSON.stringify({ generatedAt: new Date().toISOString(), machine: describeMachine(null), results }, null, 2),
+  );
   console.log(lines.join('\n'));
 }
 

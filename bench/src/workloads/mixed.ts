@@ -64,7 +64,13 @@ async function runMixed(options: WorkloadOptions): Promise<WorkloadResult> {
   const started = performance.now();
   const parts =
     workers === 1
-      ? [await runLoops(options, Array.from({ length: loops }, (_, i) => i), loops)]
+      ? [
+          await runLoops(
+            options,
+            Array.from({ length: loops }, (_, i) => i),
+            loops,
+          ),
+        ]
       : await Promise.all(
           Array.from({ length: workers }, (_, w) => {
             const indexes = Array.from({ length: loops }, (_, i) => i).filter((i) => i % workers === w);

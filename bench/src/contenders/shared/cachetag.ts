@@ -15,7 +15,10 @@ import { meterRedisCommands, type ContenderRuntime } from './serve.js';
 
 export type CachetagStoreKind = 'memory' | 'redis';
 
-export async function serveCachetag(runtime: ContenderRuntime, storeKind: CachetagStoreKind): Promise<void> {
+/** Which tiers serve: both with the HTTP fast path (the default), both through Apollo only, or fields only. */
+export type CachetagTiers = 'fast-path' | 'apollo' | 'fields';
+
+export async function serveCachetag(runtime: ContenderRuntime, storeKind: CachetagStoreKind, tiers: CachetagTiers = 'fast-path'): Promise<void> {
   let closeStore: () => Promise<void> = async () => {};
   let store: Store;
   if (storeKind === 'memory') {
@@ -41,8 +44,16 @@ export async function serveCachetag(runtime: ContenderRuntime, storeKind: Cachet
     typeDefs: [cacheDirectivesTypeDefs, ...(declaresCacheControl(cacheDirectivesTypeDefs) ? [] : [cacheControlTypeDefs]), typeDefs],
     // As the README recommends for speed: cachetag computes the cache policy once per document, so Apollo's
     // cache-control plugin, which calls a hook on every field resolution, is turned off.
-    plugins: [createApolloPlugin<BenchContext>(cache, { cacheControl: 'cachetag' }), ApolloServerPluginCacheControlDisabled()],
-    fastPath: (body, context) => cache.storedResponse(body as { query?: unknown; variables?: unknown; operationName?: unknown }, context),
+    plugins: [
+      createApolloPlugin<BenchContext>(cache, { cacheControl: 'cachetag', operationCache: tiers !== 'fields' }),
+      ApolloServerPluginCacheControlDisabled(),
+    ],
+    ...(tiers === 'fast-path'
+      ? {
+          fastPath: (body: unknown, context: BenchContext) =>
+            cache.storedResponse(body as { query?: unknown; variables?: unknown; operationName?: unknown }, context),
+        }
+      : {}),
     close: async () => {
       await store.close();
       await closeStore();
