@@ -9,7 +9,7 @@
 import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { invalidOption } from '../errors.js';
 import type { Cache, OperationOutcome } from '../engine/engine.js';
-import { staticCachePolicy } from '../engine/policy.js';
+import { cacheControlValue, staticCachePolicy } from '../engine/policy.js';
 
 /** The request header that turns debug output on, when {@link ApolloPluginOptions.debug} is `'header'`. */
 export const defaultDebugHeader = 'x-cachetag-debug';
@@ -122,10 +122,7 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(c
           }
           if (cacheControl === 'cachetag' && !response.http.headers.has('cache-control')) {
             const policy = overallCachePolicy.policyIfCacheable();
-            response.http.headers.set(
-              'cache-control',
-              policy && !result.errors ? `max-age=${policy.maxAge}, ${(policy.scope ?? 'PUBLIC').toLowerCase()}` : 'no-store',
-            );
+            response.http.headers.set('cache-control', policy && !result.errors ? cacheControlValue(policy) : 'no-store');
           }
           if (scope.debug) {
             result.extensions = {

@@ -38,6 +38,8 @@ import { canonicalize, describeKey, entryKey, type KeyParts } from './key.js';
 import { buildCachePlan, type CachePlan, type FieldPlan } from './plan.js';
 import { SingleFlight, type FlightResult } from './singleFlight.js';
 import { analyzeOperation, operationKey } from './operation.js';
+import { memoizeString } from './memo.js';
+import { cacheControlValue } from './policy.js';
 import { FillQueue } from './fillQueue.js';
 import { RequestScope, type FieldDebugRecord, type Lookup, type RequestScopeOptions } from './requestScope.js';
 import { createStats, fieldChannel, invalidationChannel, type CacheStats, type FieldEvent, type FieldReason } from '../metrics/events.js';
@@ -738,7 +740,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       try {
         const { tags, body, policy } = decodeStoredOperation(codec, read);
         stats.operationHits++;
-        const cacheControl = policy?.maxAge !== undefined ? `max-age=${policy.maxAge}, ${(policy.scope ?? 'PUBLIC').toLowerCase()}` : undefined;
+        const cacheControl = policy?.maxAge !== undefined ? cacheControlValue({ maxAge: policy.maxAge, scope: policy.scope }) : undefined;
         return {
           bytes: body,
           get body() {
@@ -796,7 +798,6 @@ const defaultFieldResolver: Resolver = (source, args, context, info) => {
   return undefined;
 };
 
-/** An entry's frame holds `[tags, value]`. */
 /** An operation response as stored: the tags it depends on, the exact response body, its HTTP cache policy. */
 interface StoredOperation {
   readonly tags: string[];
@@ -820,6 +821,7 @@ function decodeStoredOperation(codec: Codec, frame: Uint8Array): StoredOperation
   throw new CacheTagError('CODEC_CORRUPT', 'A stored value is not a cachetag operation response ([tags, [body, policy]]); treated as a miss.');
 }
 
+/** An entry's frame holds `[tags, value]`. */
 function decodeEntry(codec: Codec, frame: Uint8Array): [string[], unknown] {
   const decoded = codec.decode(frame);
   if (!Array.isArray(decoded) || decoded.length !== 2 || !Array.isArray(decoded[0])) {
@@ -840,23 +842,9 @@ export function queryHash(query: string): string {
 
 /**
  * {@link queryHash}, remembered for the query texts a server sees again and again (clients send the same few
- * documents with other variables), so the HTTP fast path hashes each text once, not once per request. Bounded: texts
- * over {@link memoizedQueryMaxChars} are hashed every time, and the memo is emptied when it holds
- * {@link memoizedQueryLimit} texts.
+ * documents with other variables), so the HTTP fast path hashes each text once, not once per request.
  */
-function memoizedQueryHash(query: string): string {
-  if (query.length > memoizedQueryMaxChars) return queryHash(query);
-  let hash = queryHashMemo.get(query);
-  if (hash === undefined) {
-    if (queryHashMemo.size >= memoizedQueryLimit) queryHashMemo.clear();
-    hash = queryHash(query);
-    queryHashMemo.set(query, hash);
-  }
-  return hash;
-}
-const memoizedQueryLimit = 512;
-const memoizedQueryMaxChars = 16 * 1024;
-const queryHashMemo = new Map<string, string>();
+const memoizedQueryHash = memoizeString(queryHash, 512, 16 * 1024);
 
 function readField(object: object, path: string): unknown {
   let value: unknown = object;

@@ -18,6 +18,7 @@ import { hash as cryptoHash } from 'node:crypto';
 import type { DocumentNode } from 'graphql';
 import { canonicalize } from './key.js';
 import type { CachePlan } from './plan.js';
+import { memoizeString } from './memo.js';
 import { memoizeByDocument, operationToRun, walkSelectedFields } from './selection.js';
 
 /** Whether and how an operation can be answered from the operation tier. */
@@ -64,19 +65,8 @@ export interface OperationKeyParts {
 
 /** The store key of an operation response: `op:` and a hash of its parts. */
 export function operationKey(parts: OperationKeyParts): string {
-  const input = `${parts.schemaHash}\0${parts.query}\0${parts.operationName ?? ''}\0${canonicalize(parts.variables ?? {})}\0${parts.scope}`;
-  // Popular operations come back with the same variables: a map lookup is several times cheaper than the hash.
-  if (input.length > memoizedKeyMaxChars) return `op:${cryptoHash('sha256', input, 'base64url').slice(0, 32)}`;
-  let key = operationKeyMemo.get(input);
-  if (key === undefined) {
-    if (operationKeyMemo.size >= memoizedKeyLimit) operationKeyMemo.clear();
-    key = `op:${cryptoHash('sha256', input, 'base64url').slice(0, 32)}`;
-    operationKeyMemo.set(input, key);
-  }
-  return key;
+  return hashedOperationKey(`${parts.schemaHash}\0${parts.query}\0${parts.operationName ?? ''}\0${canonicalize(parts.variables ?? {})}\0${parts.scope}`);
 }
 
-/** Bounds of the operation key memo: entries, and the longest key material remembered (at most ~10 MiB held). */
-const memoizedKeyLimit = 4096;
-const memoizedKeyMaxChars = 1024;
-const operationKeyMemo = new Map<string, string>();
+// Popular operations come back with the same variables: remembered, bounded (at most ~4 M characters of input).
+const hashedOperationKey = memoizeString((input) => `op:${cryptoHash('sha256', input, 'base64url').slice(0, 32)}`, 4096, 1024);

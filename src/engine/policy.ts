@@ -28,6 +28,11 @@ export interface StaticCachePolicy {
   readonly scope: CacheScope;
 }
 
+/** The `Cache-Control` value of a cacheable policy, as Apollo writes it: `max-age=60, public`. */
+export function cacheControlValue(policy: { readonly maxAge: number; readonly scope?: CacheScope | undefined }): string {
+  return `max-age=${policy.maxAge}, ${(policy.scope ?? 'PUBLIC').toLowerCase()}`;
+}
+
 /** The policy of the operation a request runs, or undefined when the document does not say which (Apollo rejects those). */
 export const staticCachePolicy = memoizeByDocument(computePolicy);
 
