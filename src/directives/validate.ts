@@ -38,6 +38,7 @@ import {
   listScopeDirective,
 } from './sdl.js';
 import { compileListScope, type ListScope } from './listScope.js';
+import { objectTypesReachableFrom } from './reachableTypes.js';
 
 /** Apollo's cache hint, as written on a field or a type. */
 export interface CacheHint {
@@ -100,6 +101,7 @@ export function validateCacheDirectives(schema: GraphQLSchema, options: Validate
   const listScopes = new Map<string, ListScope[]>();
   const rootNames = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name, schema.getSubscriptionType()?.name].filter(Boolean) as string[]);
   const mutationType = schema.getMutationType();
+  let mutationReach: Set<string> | undefined;
 
   const namedTypes = Object.values(schema.getTypeMap()).filter((t) => !t.name.startsWith('__'));
   // Interfaces first, so object types can inherit their keys.
@@ -148,13 +150,15 @@ export function validateCacheDirectives(schema: GraphQLSchema, options: Validate
       }
       const invalidates: TagTemplate[] = [];
       for (const use of readDirective(field, invalidatesDirective, coordinate, problems)) {
-        if (type !== mutationType) {
+        // Namespaced mutations (`Mutation.product: ProductMutations!`) write below the root: their fields may invalidate too.
+        mutationReach ??= mutationType ? objectTypesReachableFrom(schema, mutationType) : new Set();
+        if (!mutationReach.has(type.name)) {
           problems.push({
             coordinate,
             directive: 'invalidates',
             location: use.location,
             message: mutationType
-              ? `${coordinate}: @invalidates is only allowed on fields of the mutation type (${mutationType.name}); ${type.name} is not the mutation type.`
+              ? `${coordinate}: @invalidates is only allowed on fields of the mutation type (${mutationType.name}) and of types reachable from it; ${type.name} is not reachable from ${mutationType.name}.`
               : `${coordinate}: @invalidates is only allowed on fields of the mutation type, and this schema has no mutation type.`,
           });
           continue;

@@ -308,6 +308,8 @@ export function createCache(options: CacheOptions = {}): Cache {
     context: unknown,
     info: GraphQLResolveInfo,
   ): Promise<unknown> {
+    // A write's operation reads nothing from the cache and stores nothing (namespaced mutations resolve below the root).
+    if (info.operation.operation === 'mutation') return resolveInMutation(cachePlan, plan, resolve, source, args, context, info);
     const scope = scopeOf(context);
     const bypass = (reason: FieldReason, keyParts?: KeyParts) => {
       report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'bypass', reason }, keyParts);
@@ -540,6 +542,20 @@ export function createCache(options: CacheOptions = {}): Cache {
     return value;
   }
 
+  /** A cached field resolved inside a mutation operation: reported as a bypass, and a write when the plan says so. */
+  function resolveInMutation(
+    cachePlan: CachePlan,
+    plan: FieldPlan,
+    resolve: Resolver,
+    source: unknown,
+    args: Record<string, unknown>,
+    context: unknown,
+    info: GraphQLResolveInfo,
+  ): unknown {
+    report(scopeOf(context), info, plan, { coordinate: plan.coordinate, outcome: 'bypass', reason: 'mutation' });
+    return plan.invalidatesInMutation ? resolveMutation(cachePlan, plan, resolve, source, args, context, info) : resolve(source, args, context, info);
+  }
+
   async function invalidateForMutation(
     cachePlan: CachePlan,
     plan: FieldPlan,
@@ -565,7 +581,11 @@ export function createCache(options: CacheOptions = {}): Cache {
     const wrapped: WrappedResolver =
       plan.mode === 'cache'
         ? (source, args, context, info) => resolveCached(cachePlan, plan, resolve, source, args, context, info)
-        : (source, args, context, info) => resolveMutation(cachePlan, plan, resolve, source, args, context, info);
+        : (source, args, context, info) =>
+            // A field below the mutation root may also be read by a query: only a mutation operation makes it a write.
+            info.operation.operation === 'mutation'
+              ? resolveMutation(cachePlan, plan, resolve, source, args, context, info)
+              : resolve(source, args, context, info);
     wrapped[ORIGINAL_RESOLVER] = original;
     return wrapped;
   }
@@ -633,7 +653,7 @@ export function createCache(options: CacheOptions = {}): Cache {
         const current = field.resolve;
         const original = current && ORIGINAL_RESOLVER in current ? current[ORIGINAL_RESOLVER] : current;
         // Caching a property read would cost a lookup and save nothing: only real resolvers are wrapped.
-        if (plan.mode === 'cache' && original === undefined) continue;
+        if (plan.mode === 'cache' && original === undefined && plan.invalidates.length === 0) continue;
         field.resolve = wrap(cachePlan, plan, original);
       }
       plans.set(schema, cachePlan);

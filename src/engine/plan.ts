@@ -9,14 +9,23 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { CacheDirectives, CacheHint, CacheScope, FieldCacheInfo, TypeCacheInfo } from '../directives/validate.js';
 import { parseTagTemplate, type TagTemplate } from '../tags/template.js';
 import type { ListScope } from '../directives/listScope.js';
+import { mutationWriteFields } from './mutationWrites.js';
 
 /** How one field is treated. */
 export interface FieldPlan {
   readonly coordinate: string;
   readonly typeName: string;
   readonly fieldName: string;
-  /** `'cache'` for cached query fields, `'mutation'` for mutation fields, `'none'` otherwise. */
+  /**
+   * `'cache'` for cached query fields, `'mutation'` for uncached writes (mutation fields, and fields below the
+   * mutation root that invalidate: see {@link FieldPlan.invalidatesInMutation}), `'none'` otherwise.
+   */
   readonly mode: 'cache' | 'mutation' | 'none';
+  /**
+   * Resolved inside a mutation operation, the field invalidates what it returns and its `@invalidates` tags: every
+   * field of the mutation type, and the fields `mutationWriteFields` finds below it (namespaced mutations).
+   */
+  readonly invalidatesInMutation: boolean;
   /** Effective time to live in milliseconds (0 when not cached). */
   readonly ttlMs: number;
   readonly scope: CacheScope;
@@ -78,6 +87,7 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
   const rootTypes = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean));
   const mutationType = schema.getMutationType();
   const subscriptionType = schema.getSubscriptionType();
+  const writes = mutationWriteFields(schema, directives);
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith('__') || !('getFields' in type) || !('getInterfaces' in type) || !('isTypeOf' in type)) continue;
     for (const field of Object.values(type.getFields())) {
@@ -86,7 +96,9 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
       const info = directives.fields.get(coordinate);
       const named = getNamedType(field.type);
       const { maxAge, scope } = effectivePolicy(info, isCompositeType(named) ? directives.types.get(named.name) : undefined);
-      const mode = type === mutationType ? 'mutation' : type === subscriptionType ? 'none' : maxAge > 0 ? 'cache' : 'none';
+      const invalidatesInMutation = type === mutationType || writes.has(coordinate);
+      let mode: FieldPlan['mode'] = type === mutationType ? 'mutation' : type === subscriptionType ? 'none' : maxAge > 0 ? 'cache' : 'none';
+      if (mode === 'none' && invalidatesInMutation) mode = 'mutation';
       if (mode === 'none') {
         if (isLeafType(named) && info?.hint?.maxAge === undefined && !rootTypes.has(type as GraphQLObjectType)) {
           inheritingFields.set(coordinate, info?.tagTemplates ?? []);
@@ -107,6 +119,7 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
         typeName: type.name,
         fieldName: field.name,
         mode,
+        invalidatesInMutation,
         ttlMs: mode === 'cache' ? maxAge * 1000 : 0,
         scope,
         tagTemplates,

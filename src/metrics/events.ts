@@ -29,7 +29,9 @@ export type FieldReason =
   | 'too-large'
   | 'null'
   | 'error'
-  | 'store-error';
+  | 'store-error'
+  /** Resolved inside a mutation operation: nothing of a write's operation is read from or written to the cache. */
+  | 'mutation';
 
 /** Published on {@link fieldChannel} once per cached field resolution. */
 export interface FieldEvent {

@@ -111,7 +111,7 @@ test('@invalidates problems', () => {
       }
     `),
     [
-      'Query.a: @invalidates is only allowed on fields of the mutation type (Mutation); Query is not the mutation type.',
+      'Query.a: @invalidates is only allowed on fields of the mutation type (Mutation) and of types reachable from it; Query is not reachable from Mutation.',
       'Mutation.save: @invalidates needs the argument "format" (String!); it is missing.',
       'Mutation.save: @invalidates(format: "Product:{$result.nme}") references "nme", but Product has no field "nme"; expected one of "id", "name". Did you mean "name"?',
       'Mutation.save: @invalidates(format: "Product:{$parent.id}") uses {$parent.id}, but $parent is not available in @invalidates; use $args or $result there.',

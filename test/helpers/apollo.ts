@@ -1,0 +1,52 @@
+/** A small schema served by a real Apollo Server 5 with the cachetag plugin (default options unless given), for regression tests. */
+import assert from 'node:assert/strict';
+import { ApolloServer } from '@apollo/server';
+import type { IResolvers } from '@graphql-tools/utils';
+import { cacheDirectivesTypeDefs, createCache, createMemoryStore, type Cache, type CacheOptions, type Store } from '../../src/index.js';
+import { createApolloPlugin, type ApolloPluginOptions } from '../../src/apollo/index.js';
+import { countingStore } from './countingStore.js';
+import type { RunResult } from './shop.js';
+
+export interface ApolloHarness {
+  apollo: ApolloServer;
+  cache: Cache;
+  store: ReturnType<typeof countingStore>;
+  warnings: string[];
+  /** Runs an operation and waits for the fills it queued; fails on GraphQL errors unless `allowErrors`. */
+  run(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { allowErrors?: boolean; context?: object },
+  ): Promise<RunResult & { headers: Map<string, string> }>;
+  stop(): Promise<void>;
+}
+
+export async function createApolloHarness(
+  typeDefs: string,
+  resolvers: IResolvers,
+  options: { cache?: Partial<CacheOptions>; plugin?: ApolloPluginOptions; store?: Store } = {},
+): Promise<ApolloHarness> {
+  const store = countingStore(options.store ?? createMemoryStore());
+  const warnings: string[] = [];
+  const cache = createCache({ store, logger: { warn: (m) => warnings.push(m) }, ...options.cache });
+  const apollo = new ApolloServer({ typeDefs: [cacheDirectivesTypeDefs, typeDefs], resolvers, plugins: [createApolloPlugin(cache, options.plugin)] });
+  await apollo.start();
+  return {
+    apollo,
+    cache,
+    store,
+    warnings,
+    async run(query, variables, runOptions = {}) {
+      const response = await apollo.executeOperation({ query, ...(variables ? { variables } : {}) }, { contextValue: runOptions.context ?? {} });
+      assert.equal(response.body.kind, 'single');
+      const result = (response.body as { singleResult: RunResult }).singleResult;
+      if (!runOptions.allowErrors) assert.equal(result.errors, undefined, `unexpected GraphQL errors: ${JSON.stringify(result.errors)}`);
+      await cache.idle();
+      return { ...result, headers: new Map(response.http.headers) };
+    },
+    async stop() {
+      await apollo.stop();
+      await cache.close();
+    },
+  };
+}
