@@ -33,6 +33,7 @@ import { hash as cryptoHash } from 'node:crypto';
 import { assertValidTag, expandTags } from '../tags/hierarchy.js';
 import { addEntityTags, deriveEntityTags, entityIdentity, type DeriveProblem } from '../tags/derive.js';
 import { fillTagTemplate, literalPrefix } from '../tags/template.js';
+import { deriveTagsAwaitingTypes } from '../tags/deriveAwaitingTypes.js';
 import { allListsTag, entityListTags, listEntryTag } from '../tags/listTags.js';
 import { canonicalize, describeKey, entryKey, type KeyParts } from './key.js';
 import { buildCachePlan, type CachePlan, type FieldPlan } from './plan.js';
@@ -447,14 +448,14 @@ export function createCache(options: CacheOptions = {}): Cache {
   }
 
   /** Tags a mutation invalidates: its `@invalidates` templates, and (on success) every entity of its result. */
-  function mutationTags(
+  async function mutationTags(
     cachePlan: CachePlan,
     plan: FieldPlan,
     args: Record<string, unknown>,
     result: { value: unknown } | undefined,
     context: unknown,
     info: GraphQLResolveInfo,
-  ): string[] {
+  ): Promise<string[]> {
     const tags = new Set<string>();
     for (const template of plan.invalidates) {
       const usesResult = template.variables.some((v) => v.source === '$result');
@@ -480,12 +481,26 @@ export function createCache(options: CacheOptions = {}): Cache {
     }
     if (result) {
       const onObject = (type: GraphQLObjectType, object: object) => addListTagsOf(cachePlan, type, object, tags, plan.coordinate);
-      const problem = deriveEntityTags(
-        info.returnType,
-        result.value,
-        { schema: cachePlan.schema, types: cachePlan.types, contextValue: context, info, onObject },
-        tags,
-      );
+      const fallbacks = new Set<string>();
+      let problem: DeriveProblem | undefined;
+      try {
+        problem = await deriveTagsAwaitingTypes(
+          info.returnType,
+          result.value,
+          { schema: cachePlan.schema, types: cachePlan.types, contextValue: context, info, onObject },
+          tags,
+          fallbacks,
+        );
+      } catch (error) {
+        // The write happened: whatever failed while reading its result (a throwing getter), the tags found so far stand.
+        warnOnce(`mutation-derive-error:${plan.coordinate}`, `${plan.coordinate}: reading its result for tags failed (${String(error)}).`);
+      }
+      if (fallbacks.size > 0) {
+        warnOnce(
+          `mutation-fallback:${plan.coordinate}`,
+          `${plan.coordinate} returned a value of the abstract type ${[...fallbacks].join(', ')} whose concrete type could not be determined (resolveType failed or answered nothing); invalidated the tags it would have as each of its possible types instead.`,
+        );
+      }
       if (problem) {
         const fallback = problem.kind === 'too-deep' ? undefined : problem.typeName;
         if (fallback) tags.add(fallback);
@@ -564,7 +579,7 @@ export function createCache(options: CacheOptions = {}): Cache {
     context: unknown,
     info: GraphQLResolveInfo,
   ): Promise<void> {
-    const tags = mutationTags(cachePlan, plan, args, result, context, info);
+    const tags = await mutationTags(cachePlan, plan, args, result, context, info);
     if (tags.length === 0) return;
     const scope = context !== null && typeof context === 'object' ? scopes.get(context) : undefined;
     for (const tag of tags) scope?.invalidated.add(tag);

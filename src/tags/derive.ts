@@ -36,6 +36,15 @@ export interface DeriveContext {
   readonly info: GraphQLResolveInfo;
   /** Called with every object of a known concrete type met on the walk (mutations use it for list scopes). */
   readonly onObject?: (type: GraphQLObjectType, value: object) => void;
+  /** Concrete type names found earlier for abstract values (null: the type could not be found). */
+  readonly resolvedTypes?: ReadonlyMap<object, string | null>;
+  /**
+   * When given, a `resolveType` that answers with a promise hands it over here and the walk goes on past that value,
+   * instead of stopping at an `unresolved-type` problem (the mutation path awaits it and walks again).
+   */
+  readonly onPendingType?: (value: object, answer: PromiseLike<unknown>, type: GraphQLAbstractType) => void;
+  /** When given, a value whose concrete type cannot be found is handed over here and the walk goes on past it. */
+  readonly onUnresolved?: (type: GraphQLAbstractType, value: object) => void;
 }
 
 /** Why tags could not be derived soundly; the value must then not be cached. */
@@ -93,7 +102,14 @@ function walk(type: GraphQLOutputType, value: unknown, context: DeriveContext, s
   if (isLeafType(named) || seen.has(value)) return undefined;
   seen.add(value);
   const concrete = isAbstractType(named) ? resolveConcreteType(named, value, context) : isObjectType(named) ? named : undefined;
-  if (!concrete) return { kind: 'unresolved-type', typeName: named.name };
+  if (concrete === PENDING) return undefined;
+  if (!concrete) {
+    if (context.onUnresolved && isAbstractType(named)) {
+      context.onUnresolved(named, value);
+      return undefined;
+    }
+    return { kind: 'unresolved-type', typeName: named.name };
+  }
   const typeInfo = context.types.get(concrete.name);
   if (typeInfo?.keyFields) {
     const identity = entityIdentity(typeInfo, value);
@@ -119,12 +135,27 @@ function walk(type: GraphQLOutputType, value: unknown, context: DeriveContext, s
  * it: `__typename`, else the type's `resolveType` (when it answers
  * synchronously), else the first possible type whose `isTypeOf` says yes.
  */
-function resolveConcreteType(type: GraphQLAbstractType, value: object, context: DeriveContext): GraphQLObjectType | undefined {
+function resolveConcreteType(type: GraphQLAbstractType, value: object, context: DeriveContext): GraphQLObjectType | typeof PENDING | undefined {
   const fromValue = (value as { __typename?: unknown }).__typename;
-  let name: unknown = typeof fromValue === 'string' ? fromValue : undefined;
+  let name: unknown = typeof fromValue === 'string' ? fromValue : context.resolvedTypes?.get(value);
+  if (name === null) return undefined;
   if (name === undefined && type.resolveType) {
-    const resolved = type.resolveType(value, context.contextValue, context.info, type);
+    let resolved: unknown;
+    try {
+      resolved = type.resolveType(value, context.contextValue, context.info, type);
+    } catch {
+      // graphql-js reports the error on the field; here the type is just unknown.
+      return undefined;
+    }
     if (typeof resolved === 'string') name = resolved;
+    else if (isPromiseLike(resolved)) {
+      if (context.onPendingType) {
+        context.onPendingType(value, resolved, type);
+        return PENDING;
+      }
+      // Not awaited here: a rejection must not surface as an unhandled one (graphql-js awaits its own call).
+      resolved.then(undefined, () => {});
+    }
   }
   if (typeof name === 'string') {
     const found = context.schema.getType(name);
@@ -134,6 +165,13 @@ function resolveConcreteType(type: GraphQLAbstractType, value: object, context: 
     if (candidate.isTypeOf?.(value, context.contextValue, context.info) === true) return candidate;
   }
   return undefined;
+}
+
+/** Returned by {@link resolveConcreteType} when the type answer was handed to `onPendingType`. */
+const PENDING = Symbol('cachetag.pendingType');
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {

@@ -45,8 +45,10 @@ export async function createApolloHarness(
       return { ...result, headers: new Map(response.http.headers) };
     },
     async stop() {
+      // The store is the caller's to close when it brought one (a Redis store closed by its test's cleanup).
       await apollo.stop();
-      await cache.close();
+      if (options.store) await cache.idle();
+      else await cache.close();
     },
   };
 }
