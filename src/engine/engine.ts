@@ -369,7 +369,14 @@ export function createCache(options: CacheOptions = {}): Cache {
     const joined = flights.join(key, lookup.seq);
     if (joined) {
       stats.joinedFlights++;
-      const shared = await joined;
+      let shared: FlightResult;
+      try {
+        shared = await joined;
+      } catch (error) {
+        // The resolver threw: each request that waited for it records it, then sees the error as the caller does.
+        report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'bypass', reason: 'error', key }, keyParts);
+        throw error;
+      }
       if (shared.frame !== undefined) {
         const [tags, value] = decodeEntry(codec, shared.frame);
         report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'miss', reason: 'joined-flight', key }, keyParts, tags);
@@ -384,7 +391,7 @@ export function createCache(options: CacheOptions = {}): Cache {
 
     let outcomeReason: FieldReason = missReason;
     let entryTags: string[] | undefined;
-    const result = await flights.start(key, lookup.seq, async (): Promise<FlightResult> => {
+    const flight = flights.start(key, lookup.seq, async (): Promise<FlightResult> => {
       const value = await resolve(source, args, context, info);
       const fill = prepareFill(cachePlan, plan, value, fieldTags, context, info);
       if (typeof fill === 'string') {
@@ -396,6 +403,13 @@ export function createCache(options: CacheOptions = {}): Cache {
       stats.fills++;
       return { value, frame: fill.frame };
     });
+    let result: FlightResult;
+    try {
+      result = await flight;
+    } catch (error) {
+      report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'bypass', reason: 'error', key }, keyParts);
+      throw error;
+    }
     if (outcomeReason === missReason) {
       report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'miss', reason: missReason, key }, keyParts, entryTags);
     } else {
