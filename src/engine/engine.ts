@@ -32,7 +32,7 @@ import type { Store, StoreRead, StoreSeq } from '../stores/types.js';
 import { hash as cryptoHash } from 'node:crypto';
 import { assertValidTag, expandTags } from '../tags/hierarchy.js';
 import { addEntityTags, deriveEntityTags, entityIdentity, type DeriveProblem } from '../tags/derive.js';
-import { fillTagTemplate, literalPrefix } from '../tags/template.js';
+import { describeUnfilled, fillTagTemplate, literalPrefix } from '../tags/template.js';
 import { deriveTagsAwaitingTypes } from '../tags/deriveAwaitingTypes.js';
 import { allListsTag, entityListTags, listEntryTag } from '../tags/listTags.js';
 import { canonicalize, describeKey, entryKey, type KeyParts } from './key.js';
@@ -334,9 +334,9 @@ export function createCache(options: CacheOptions = {}): Cache {
       if (!filled.ok) {
         warnOnce(
           `tag-value:${plan.coordinate}:${template.format}`,
-          `${plan.coordinate}: @cacheTag(format: "${template.format}") has no value for {${filled.variable}} in this request, so the result cannot be tagged soundly and is served uncached.`,
+          `${plan.coordinate}: @cacheTag(format: "${template.format}") ${describeUnfilled(filled)} in this request, so the result cannot be tagged soundly and is served uncached.`,
         );
-        return bypass('tag-value-missing');
+        return bypass(filled.reason === 'too-long' ? 'tag-too-long' : 'tag-value-missing');
       }
       for (const tag of filled.tags) fieldTags.add(tag);
     }
@@ -484,12 +484,12 @@ export function createCache(options: CacheOptions = {}): Cache {
         tags.add(prefix);
         warnOnce(
           `invalidates:${plan.coordinate}:${template.format}`,
-          `${plan.coordinate}: @invalidates(format: "${template.format}") has no value for {${filled.variable}}; invalidated "${prefix}" (everything below it) instead.`,
+          `${plan.coordinate}: @invalidates(format: "${template.format}") ${describeUnfilled(filled)}; invalidated "${prefix}" (everything below it) instead.`,
         );
       } else {
         warnOnce(
           `invalidates-none:${plan.coordinate}:${template.format}`,
-          `${plan.coordinate}: @invalidates(format: "${template.format}") has no value for {${filled.variable}} and no literal prefix to fall back on; this tag could not be invalidated. Start the format with a literal segment ("Type:...").`,
+          `${plan.coordinate}: @invalidates(format: "${template.format}") ${describeUnfilled(filled)} and no literal prefix to fall back on; this tag could not be invalidated. Start the format with a literal segment ("Type:...").`,
         );
       }
     }

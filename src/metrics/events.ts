@@ -23,6 +23,8 @@ export type FieldReason =
   | 'no-session'
   | 'no-parent-identity'
   | 'tag-value-missing'
+  /** A `@cacheTag` template's value makes a tag longer than `MAX_TAG_LENGTH`: the result cannot be tagged soundly. */
+  | 'tag-too-long'
   | 'unresolved-type'
   | 'entity-without-key'
   | 'unserializable'

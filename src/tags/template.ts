@@ -7,7 +7,7 @@
  * list value expands into one tag per element, so
  * `Product:{$args.ids}` with `ids: [1, 2]` gives `Product:1` and `Product:2`.
  */
-import { isValidTag, TAG_SEPARATOR, valueSegment } from './hierarchy.js';
+import { isValidTag, MAX_TAG_LENGTH, TAG_SEPARATOR, valueSegment } from './hierarchy.js';
 
 /** Where a template variable takes its value from. */
 export type TemplateSource = '$args' | '$key' | '$parent' | '$result';
@@ -37,8 +37,11 @@ export type TemplateValues = Partial<Record<TemplateSource, unknown>>;
 /** The outcome of filling a template. */
 export type FilledTemplate =
   | { readonly ok: true; readonly tags: string[] }
-  /** A variable had no usable value (absent, null, an object); `variable` is its text. */
-  | { readonly ok: false; readonly variable: string };
+  /**
+   * No sound tag could be made: a variable had no usable value (absent, null, an object: `reason` `'missing'`), or
+   * its value makes a tag longer than `MAX_TAG_LENGTH` (`'too-long'`). `variable` is the variable's text.
+   */
+  | { readonly ok: false; readonly variable: string; readonly reason: 'missing' | 'too-long' };
 
 /** Parses a format string; returns a description of the first syntax error instead of throwing. */
 export function parseTagTemplate(format: string): TagTemplate | { error: string; unknownSource?: string } {
@@ -81,13 +84,17 @@ export function parseTagTemplate(format: string): TagTemplate | { error: string;
 /** Fills a template. Never throws. */
 export function fillTagTemplate(template: TagTemplate, values: TemplateValues): FilledTemplate {
   let tags: string[] = [''];
+  let longest = { length: -1, variable: '' };
   for (const part of template.parts) {
     if (part.kind === 'literal') {
       for (let i = 0; i < tags.length; i++) tags[i] += part.text;
       continue;
     }
     const segments = segmentsOf(readPath(values[part.source], part.path));
-    if (segments === undefined || segments.length === 0) return { ok: false, variable: part.text };
+    if (segments === undefined || segments.length === 0) return { ok: false, variable: part.text, reason: 'missing' };
+    for (const segment of segments) {
+      if (segment.length > longest.length) longest = { length: segment.length, variable: part.text };
+    }
     if (segments.length === 1) {
       for (let i = 0; i < tags.length; i++) tags[i] += segments[0]!;
     } else {
@@ -96,7 +103,16 @@ export function fillTagTemplate(template: TagTemplate, values: TemplateValues): 
       tags = expanded;
     }
   }
-  return { ok: true, tags: tags.filter(isValidTag) };
+  // Values are escaped and non-empty, so the length is the one way a filled tag can be invalid: never dropped silently.
+  for (const tag of tags) if (!isValidTag(tag)) return { ok: false, variable: longest.variable, reason: 'too-long' };
+  return { ok: true, tags };
+}
+
+/** Why a template could not be filled, for warnings: `has no value for {$args.id}`, or the length it would exceed. */
+export function describeUnfilled(filled: { readonly variable: string; readonly reason: 'missing' | 'too-long' }): string {
+  return filled.reason === 'missing'
+    ? `has no value for {${filled.variable}}`
+    : `makes a tag longer than ${MAX_TAG_LENGTH} characters with the value of {${filled.variable}}`;
 }
 
 /**

@@ -39,7 +39,8 @@ export async function createApolloHarness(
     async run(query, variables, runOptions = {}) {
       const response = await apollo.executeOperation({ query, ...(variables ? { variables } : {}) }, { contextValue: runOptions.context ?? {} });
       assert.equal(response.body.kind, 'single');
-      const result = (response.body as { singleResult: RunResult }).singleResult;
+      // As a client sees it (plain objects, not graphql-js's null-prototype ones), so deepEqual compares values.
+      const result = JSON.parse(JSON.stringify((response.body as { singleResult: RunResult }).singleResult)) as RunResult;
       if (!runOptions.allowErrors) assert.equal(result.errors, undefined, `unexpected GraphQL errors: ${JSON.stringify(result.errors)}`);
       await cache.idle();
       return { ...result, headers: new Map(response.http.headers) };

@@ -28,9 +28,18 @@ test('templates fill from args, nested input, parent and result, and expand list
     ok: true,
     tags: ['A:1', 'B:1'],
   });
-  assert.deepEqual(fillTagTemplate(parse('Store:{$args.storeId}'), { $args: {} }), { ok: false, variable: '$args.storeId' });
-  assert.deepEqual(fillTagTemplate(parse('Store:{$args.storeId}'), { $args: { storeId: { id: 1 } } }), { ok: false, variable: '$args.storeId' });
-  assert.deepEqual(fillTagTemplate(parse('Store:{$args.storeId}'), { $args: { storeId: '' } }), { ok: false, variable: '$args.storeId' });
+  assert.deepEqual(fillTagTemplate(parse('Store:{$args.storeId}'), { $args: {} }), { ok: false, variable: '$args.storeId', reason: 'missing' });
+  assert.deepEqual(fillTagTemplate(parse('Store:{$args.storeId}'), { $args: { storeId: { id: 1 } } }), {
+    ok: false,
+    variable: '$args.storeId',
+    reason: 'missing',
+  });
+  assert.deepEqual(fillTagTemplate(parse('Store:{$args.storeId}'), { $args: { storeId: '' } }), { ok: false, variable: '$args.storeId', reason: 'missing' });
+  assert.deepEqual(fillTagTemplate(parse('Store:{$args.storeId}'), { $args: { storeId: 'x'.repeat(1100) } }), {
+    ok: false,
+    variable: '$args.storeId',
+    reason: 'too-long',
+  });
 });
 
 test('the literal prefix is the safe fallback for a missing value', () => {
