@@ -23,8 +23,11 @@ export class ArticleData {
   readonly articles = new Map<string, ArticleRow>();
   readonly authors = new Map<string, AuthorRow>();
   #nextId = 100;
+  readonly #booleansAsNumbers: boolean;
 
-  constructor(seed = true) {
+  /** `booleansAsNumbers`: return `published` as 1 or 0, as MySQL and SQLite drivers do (GraphQL serializes it as a Boolean). */
+  constructor(seed = true, options: { booleansAsNumbers?: boolean } = {}) {
+    this.#booleansAsNumbers = options.booleansAsNumbers ?? false;
     if (!seed) return;
     this.authors.set('1', { id: '1', name: 'Ada' });
     this.authors.set('2', { id: '2', name: 'Grace' });
@@ -61,12 +64,12 @@ export class ArticleData {
           (filter.authorId == null || a.authorId === filter.authorId),
       )
       .sort((a, b) => Number(a.id) - Number(b.id))
-      .map((a) => ({ ...a }));
+      .map((a) => this.#out(a));
   }
   article(id: string): ArticleRow | null {
     this.#count('article');
     const row = this.articles.get(id);
-    return row ? { ...row } : null;
+    return row ? this.#out(row) : null;
   }
   author(id: string): AuthorRow | null {
     this.#count('author');
@@ -78,19 +81,23 @@ export class ArticleData {
     const id = input.id ?? String(this.#nextId++);
     const row = { id, title: input.title, published: input.published, category: input.category, authorId: input.authorId };
     this.articles.set(id, row);
-    return { ...row };
+    return this.#out(row);
   }
   update(id: string, input: Partial<Pick<ArticleRow, 'title' | 'published' | 'category'>>): ArticleRow | null {
     this.#count('update');
     const row = this.articles.get(id);
     if (!row) return null;
     for (const [key, value] of Object.entries(input)) if (value !== undefined && value !== null) (row as unknown as Record<string, unknown>)[key] = value;
-    return { ...row };
+    return this.#out(row);
   }
   delete(id: string): ArticleRow | null {
     this.#count('delete');
     const row = this.articles.get(id);
     this.articles.delete(id);
-    return row ? { ...row } : null;
+    return row ? this.#out(row) : null;
+  }
+  /** A plain copy of a row, as the driver would return it. */
+  #out(row: ArticleRow): ArticleRow {
+    return this.#booleansAsNumbers ? ({ ...row, published: Number(row.published) } as unknown as ArticleRow) : { ...row };
   }
 }

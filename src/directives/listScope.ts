@@ -22,6 +22,7 @@ import {
   isUnionType,
   type GraphQLField,
   type GraphQLInputType,
+  type GraphQLLeafType,
   type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLOutputType,
@@ -37,6 +38,10 @@ export interface ListFilter {
   readonly source: '$args' | '$parent';
   /** Path of the argument or parent field. */
   readonly sourcePath: readonly string[];
+  /** The item field's scalar or enum type: both sides are compared as it serializes them (a Boolean stored as 1 is `true`). */
+  readonly itemType?: GraphQLLeafType;
+  /** The argument's or parent field's scalar or enum type. */
+  readonly sourceType?: GraphQLLeafType;
 }
 
 /** A list field's scope. */
@@ -134,7 +139,7 @@ export function compileListScope(filters: unknown, context: Context, problems: S
       ok = false;
       continue;
     }
-    compiled.push({ itemPath, source, sourcePath });
+    compiled.push({ itemPath, source, sourcePath, itemType: itemLeaf as GraphQLLeafType, sourceType: sourceLeaf as GraphQLLeafType });
   }
   return ok ? { coordinate: context.coordinate, itemType: items.type.name, shape: items.shape, filters: compiled } : undefined;
 }

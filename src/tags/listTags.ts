@@ -7,6 +7,7 @@
  * with escaped values (escaping turns every `%` into `%25`), and the tags sit
  * below the type's name, so `invalidate('Product')` covers them too.
  */
+import type { GraphQLLeafType } from 'graphql';
 import type { ListScope } from '../directives/listScope.js';
 import { TAG_SEPARATOR, valueSegment } from './hierarchy.js';
 
@@ -24,7 +25,9 @@ export function allListsTag(itemType: string): string {
 export function listEntryTag(scope: ListScope, values: { $args?: unknown; $parent?: unknown }): string {
   let tag = allListsTag(scope.itemType) + TAG_SEPARATOR + scope.coordinate;
   for (const filter of scope.filters) {
-    const segment = segmentOf(readPath(values[filter.source], filter.sourcePath));
+    const raw = readPath(values[filter.source], filter.sourcePath);
+    const value = serialized(filter.sourceType, raw);
+    const segment = segmentOf(value === UNSERIALIZABLE ? raw : value);
     tag += TAG_SEPARATOR + (segment ?? ANY_VALUE);
   }
   return tag;
@@ -38,8 +41,9 @@ export function listEntryTag(scope: ListScope, values: { $args?: unknown; $paren
 export function entityListTags(scope: ListScope, entity: object): string[] | undefined {
   let tags = [allListsTag(scope.itemType) + TAG_SEPARATOR + scope.coordinate];
   for (const filter of scope.filters) {
-    const value = readPath(entity, filter.itemPath);
-    if (value === undefined) return undefined;
+    const value = serialized(filter.itemType, readPath(entity, filter.itemPath));
+    // Missing, or not a value of the field's type: the caller falls back to every list of the type.
+    if (value === undefined || value === UNSERIALIZABLE) return undefined;
     const segment = segmentOf(value);
     // A null item value is in no list filtered by a value, only in unfiltered ones.
     const options = segment === undefined ? [ANY_VALUE] : [segment, ANY_VALUE];
@@ -57,6 +61,21 @@ function readPath(root: unknown, path: readonly string[]): unknown {
     value = (value as Record<string, unknown>)[segment];
   }
   return value;
+}
+
+const UNSERIALIZABLE = Symbol('cachetag.unserializable');
+
+/**
+ * A filter value as GraphQL serializes it for the response (`1` for a `Boolean` is `true`, an enum's internal value
+ * is its name), so a list and the items it contains agree on what they compare.
+ */
+function serialized(type: GraphQLLeafType | undefined, value: unknown): unknown {
+  if (type === undefined || value === null || value === undefined) return value;
+  try {
+    return type.serialize(value);
+  } catch {
+    return UNSERIALIZABLE;
+  }
 }
 
 function segmentOf(value: unknown): string | undefined {

@@ -5,12 +5,13 @@ import { createMemoryStore } from '../../src/index.js';
 import { countingStore } from './countingStore.js';
 import type { RunResult } from './shop.js';
 
-export async function createTestArticles(options: { seed?: boolean; operationCache?: boolean } = {}) {
+export async function createTestArticles(options: { seed?: boolean; operationCache?: boolean; booleansAsNumbers?: boolean } = {}) {
   const warnings: string[] = [];
   const store = countingStore(createMemoryStore({ maxEntries: 100_000 }));
   const server = await createArticlesServer({
-    db: new ArticleData(options.seed ?? true),
+    db: new ArticleData(options.seed ?? true, { booleansAsNumbers: options.booleansAsNumbers ?? false }),
     cache: { store, strict: true, logger: { warn: (m) => warnings.push(m) } },
+    ...(options.operationCache === undefined ? {} : { plugin: { operationCache: options.operationCache } }),
   });
   return {
     ...server,
