@@ -27,7 +27,7 @@ import { CacheTagError, invalidOption } from '../errors.js';
 import { assertValidCacheDirectives } from '../directives/validate.js';
 import { createCodec, type Codec, type CodecOptions } from '../codec/codec.js';
 import { assertEncodable } from '../codec/encodable.js';
-import { createMemoryStore } from '../stores/memory.js';
+import { createMemoryStore, type Clock } from '../stores/memory.js';
 import type { Store, StoreRead, StoreSeq } from '../stores/types.js';
 import { hash as cryptoHash } from 'node:crypto';
 import { assertValidTag, expandTags } from '../tags/hierarchy.js';
@@ -117,6 +117,12 @@ export interface CacheOptions {
   strict?: boolean;
   /** Receives one warning per distinct problem. Default: `console`. */
   logger?: Logger;
+  /**
+   * The wall clock, in milliseconds since the epoch, behind the expiry time written into each field entry (so a
+   * response stored from a hit expires with the entry; see `fillOperation`). Default `Date`. Processes sharing a
+   * store should agree on the time: a clock ahead shortens what they store, one behind lengthens it by the skew.
+   */
+  clock?: Clock;
 }
 
 /** A cache: give it a schema (through the Apollo plugin or {@link Cache.instrumentSchema}) and it caches resolver results. */
@@ -212,6 +218,10 @@ export function createCache(options: CacheOptions = {}): Cache {
           ...(store.preferredCompressAboveBytes !== undefined ? { compressAboveBytes: store.preferredCompressAboveBytes } : {}),
           ...(options.codec as CodecOptions | undefined),
         });
+  if (options.clock !== undefined && typeof options.clock?.now !== 'function') {
+    throw invalidOption('createCache', 'clock', 'an object with a now() method returning milliseconds since the epoch', options.clock);
+  }
+  const clock: Clock = options.clock ?? Date;
   const sessionId = options.sessionId;
   const strict = options.strict ?? false;
   const logger: Logger = options.logger ?? console;
@@ -356,8 +366,10 @@ export function createCache(options: CacheOptions = {}): Cache {
     let missReason: FieldReason = lookup.read === 'stale' ? 'stale' : 'absent';
     if (typeof lookup.read !== 'string') {
       try {
-        const [tags, value] = decodeEntry(codec, lookup.read);
+        const [tags, value, expiresAt] = decodeEntry(codec, lookup.read);
         report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'hit', key }, keyParts, tags);
+        // A response stored from this hit must expire with the entry, not a full maxAge after it.
+        if (scope.operation && expiresAt !== undefined) scope.minTtlMs = Math.min(scope.minTtlMs, expiresAt - clock.now());
         return value;
       } catch (error) {
         if (strict) throw error;
@@ -444,7 +456,8 @@ export function createCache(options: CacheOptions = {}): Cache {
       assertEncodable(value, () => plan.coordinate);
       const tagList = [...tags];
       // The entry carries its tags, so a hit can report them (debug output, CDN tag headers).
-      const frame = codec.encode([tagList, value === undefined ? null : value]);
+      // Its expiry time too, so a hit knows how long the entry has left (0.1.0 entries, without one, still read).
+      const frame = codec.encode([tagList, value === undefined ? null : value, clock.now() + plan.ttlMs]);
       return { tags: tagList, frame };
     } catch (error) {
       if (!(error instanceof CacheTagError)) throw error;
@@ -870,13 +883,18 @@ function decodeStoredOperation(codec: Codec, frame: Uint8Array): StoredOperation
   throw new CacheTagError('CODEC_CORRUPT', 'A stored value is not a cachetag operation response ([tags, [body, policy]]); treated as a miss.');
 }
 
-/** An entry's frame holds `[tags, value]`. */
-function decodeEntry(codec: Codec, frame: Uint8Array): [string[], unknown] {
+/** An entry's frame holds `[tags, value]`, and for field entries written since 0.2 `[tags, value, expiresAt]`. */
+function decodeEntry(codec: Codec, frame: Uint8Array): [string[], unknown, number?] {
   const decoded = codec.decode(frame);
-  if (!Array.isArray(decoded) || decoded.length !== 2 || !Array.isArray(decoded[0])) {
-    throw new CacheTagError('CODEC_CORRUPT', 'A stored value is not a cachetag entry ([tags, value]); treated as a miss.');
+  if (
+    !Array.isArray(decoded) ||
+    (decoded.length !== 2 && decoded.length !== 3) ||
+    !Array.isArray(decoded[0]) ||
+    (decoded.length === 3 && typeof decoded[2] !== 'number')
+  ) {
+    throw new CacheTagError('CODEC_CORRUPT', 'A stored value is not a cachetag entry ([tags, value] or [tags, value, expiresAt]); treated as a miss.');
   }
-  return decoded as [string[], unknown];
+  return decoded as [string[], unknown, number?];
 }
 
 function hasPrivateAncestor(scope: RequestScope, path: GraphQLResolveInfo['path'] | undefined): boolean {

@@ -198,6 +198,10 @@ test('misused options name the option, what was expected and what was received',
     'INVALID_OPTION: createCache: option "sessionId" must be a function (context) => string | undefined; received "userId".',
   );
   assert.equal(
+    message(() => createCache({ clock: Date.now as never })),
+    'INVALID_OPTION: createCache: option "clock" must be an object with a now() method returning milliseconds since the epoch; received a function.',
+  );
+  assert.equal(
     message(() => createMemoryStore({ maxEntries: 0 })),
     'INVALID_OPTION: createMemoryStore: option "maxEntries" must be a positive integer; received number 0.',
   );
