@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createApolloHarness } from '../../helpers/apollo.js';
-import { createMemoryStore } from '../../../src/index.js';
+import { createCodec, createMemoryStore } from '../../../src/index.js';
 
 const typeDefs = /* GraphQL */ `
   type Query {
@@ -40,4 +40,16 @@ test('an operation response built from a field hit expires with that field entry
   now += 1400; // 3.0 s: the field entry expired at 2.0 s, and so must B's stored response
   assert.equal((await h.run(B)).data?.price, 200);
   assert.equal(calls, 2);
+});
+
+test('a field entry written by 0.1.0 ([tags, value], no expiry time) is still a hit, and counts its full maxAge', async (t) => {
+  const h = await createApolloHarness(typeDefs, { Query: { price: () => 100 } }, { plugin: { debug: true } });
+  t.after(() => h.stop());
+  const first = await h.run(`{ price(id: 1) }`);
+  const key = (first.extensions?.cachetag as { fields: { key: string }[] }).fields[0]!.key;
+  const { seq } = await h.store.get([]);
+  await h.store.set([{ key, value: createCodec().encode([[], 50]), tags: [], ttlMs: 60_000, fetchSeq: seq }]);
+  const second = await h.run(`query Other { price(id: 1) }`);
+  assert.equal(second.data?.price, 50);
+  assert.equal((second.extensions?.cachetag as { operation: { stored: boolean } }).operation.stored, true);
 });
