@@ -10,6 +10,7 @@ import type { CacheDirectives, CacheHint, CacheScope, FieldCacheInfo, TypeCacheI
 import { parseTagTemplate, type TagTemplate } from '../tags/template.js';
 import type { ListScope } from '../directives/listScope.js';
 import { mutationWriteFields } from './mutationWrites.js';
+import { objectTypesReachableFrom } from '../directives/reachableTypes.js';
 
 /** How one field is treated. */
 export interface FieldPlan {
@@ -88,6 +89,8 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
   const mutationType = schema.getMutationType();
   const subscriptionType = schema.getSubscriptionType();
   const writes = mutationWriteFields(schema, directives);
+  const readReach = new Set<string>();
+  for (const root of [schema.getQueryType(), subscriptionType]) if (root) for (const name of objectTypesReachableFrom(schema, root)) readReach.add(name);
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith('__') || !('getFields' in type) || !('getInterfaces' in type) || !('isTypeOf' in type)) continue;
     for (const field of Object.values(type.getFields())) {
@@ -98,7 +101,8 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
       const { maxAge, scope } = effectivePolicy(info, isCompositeType(named) ? directives.types.get(named.name) : undefined);
       const invalidatesInMutation = type === mutationType || writes.has(coordinate);
       let mode: FieldPlan['mode'] = type === mutationType ? 'mutation' : type === subscriptionType ? 'none' : maxAge > 0 ? 'cache' : 'none';
-      if (mode === 'none' && invalidatesInMutation) mode = 'mutation';
+      // A write only a mutation reaches (a namespaced mutation) is never resolved in a query: nothing to cache.
+      if (invalidatesInMutation && (mode === 'none' || !readReach.has(type.name))) mode = 'mutation';
       if (mode === 'none') {
         if (isLeafType(named) && info?.hint?.maxAge === undefined && !rootTypes.has(type as GraphQLObjectType)) {
           inheritingFields.set(coordinate, info?.tagTemplates ?? []);
