@@ -22,7 +22,16 @@
  * run the resolver → derive tags → encode (before anyone can mutate the
  * value) → queue the fill, fenced by the lookup's sequence.
  */
-import { isObjectType, type DocumentNode, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  isAbstractType,
+  isObjectType,
+  type DocumentNode,
+  type GraphQLFieldResolver,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
 import { CacheTagError, invalidOption } from '../errors.js';
 import { assertValidCacheDirectives } from '../directives/validate.js';
 import { createCodec, type Codec, type CodecOptions } from '../codec/codec.js';
@@ -519,8 +528,14 @@ export function createCache(options: CacheOptions = {}): Cache {
           fallbacks,
         );
       } catch (error) {
-        // The write happened: whatever failed while reading its result (a throwing getter), the tags found so far stand.
-        warnOnce(`mutation-derive-error:${plan.coordinate}`, `${plan.coordinate}: reading its result for tags failed (${String(error)}).`);
+        // The write happened: whatever failed while reading its result (a throwing getter), invalidate every entity it could be.
+        const named = getNamedType(info.returnType);
+        const types = isAbstractType(named) ? cachePlan.schema.getPossibleTypes(named) : isObjectType(named) ? [named] : [];
+        for (const type of types) tags.add(type.name);
+        warnOnce(
+          `mutation-derive-error:${plan.coordinate}`,
+          `${plan.coordinate}: reading its result for tags failed (${String(error)}); invalidated every ${types.map((t) => t.name).join(', ')} instead.`,
+        );
       }
       if (fallbacks.size > 0) {
         warnOnce(

@@ -102,3 +102,28 @@ test('a throwing __resolveType: the write still invalidates its {$args} tags and
   assert.equal(calls.titles, 2);
   assert.equal(((await h.run(`{ book(id: 1) { title } }`)).data?.book as { title: string }).title, 'New name');
 });
+
+test('a mutation result that throws while it is read for tags still invalidates every type it could be', async (t) => {
+  const { calls, resolvers } = app(asyncType);
+  const rename = resolvers.Mutation.rename;
+  resolvers.Mutation.rename = (parent, args) => {
+    const row = rename(parent, args);
+    return {
+      ...row,
+      get title(): string {
+        throw new Error('lazy field failed');
+      },
+    };
+  };
+  const h = await createApolloHarness(typeDefs, resolvers);
+  t.after(() => h.stop());
+  await h.run(`{ book(id: 1) { title } }`);
+  const renamed = await h.run(`mutation { rename(id: 1, title: "New name", shelf: 9) { id } }`);
+  assert.equal(renamed.errors, undefined);
+  assert.equal(((await h.run(`query Again { book(id: 1) { title } }`)).data?.book as { title: string }).title, 'New name');
+  assert.equal(calls.book, 2);
+  assert.ok(
+    h.warnings.some((w) => w.includes('invalidated every Book, Magazine instead')),
+    h.warnings.join('\n'),
+  );
+});
