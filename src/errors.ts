@@ -13,6 +13,11 @@ export type CacheTagErrorCode =
   | 'INVALID_TAG'
   /** A resolver result holds something the codec cannot round-trip (a function, a class instance, a Map...). */
   | 'UNSERIALIZABLE_VALUE'
+  /**
+   * A value that enters a key (an argument, a variable, a non-entity parent) has no canonical rendering: a class
+   * instance its scalar cannot serialize to plain data, an invalid Date, nesting too deep. Served uncached.
+   */
+  | 'UNKEYABLE_VALUE'
   /** Bytes read from a store are not a valid cachetag frame (truncated, unknown version, bad compression). */
   | 'CODEC_CORRUPT'
   /** An encoded value, or a frame's declared size, exceeds the configured `maxValueBytes`. */

@@ -45,6 +45,7 @@ import { describeUnfilled, fillTagTemplate, literalPrefix } from '../tags/templa
 import { deriveTagsAwaitingTypes } from '../tags/deriveAwaitingTypes.js';
 import { allListsTag, entityListTags, listEntryTag } from '../tags/listTags.js';
 import { canonicalize, describeKey, entryKey, type KeyParts } from './key.js';
+import { canonicalArguments } from './argumentKey.js';
 import { buildCachePlan, type CachePlan, type FieldPlan } from './plan.js';
 import { SingleFlight, type FlightResult } from './singleFlight.js';
 import { analyzeOperation, operationKey } from './operation.js';
@@ -307,10 +308,10 @@ export function createCache(options: CacheOptions = {}): Cache {
     // A non-entity parent is identified by its whole value.
     try {
       assertEncodable(source, () => plan.coordinate);
+      return { identity: `~${canonicalize(source)}`, tags: [] };
     } catch {
       return undefined;
     }
-    return { identity: `~${canonicalize(source)}`, tags: [] };
   }
 
   /** `PRIVATE:<session>` for the request's session, or undefined when it has none. */
@@ -360,7 +361,22 @@ export function createCache(options: CacheOptions = {}): Cache {
       for (const tag of filled.tags) fieldTags.add(tag);
     }
     if (plan.listScope) fieldTags.add(listEntryTag(plan.listScope, { $args: args, $parent: source }));
-    const keyParts: KeyParts = { schemaHash: cachePlan.schemaHash, coordinate: plan.coordinate, parentIdentity: parent.identity, args, scope: scopeId };
+    let argsKey: string;
+    try {
+      argsKey = canonicalArguments(info.parentType.getFields()[info.fieldName]?.args ?? [], args);
+    } catch (error) {
+      if (!(error instanceof CacheTagError)) throw error;
+      warnOnce(`unkeyable:${plan.coordinate}`, `${plan.coordinate}: ${error.message}`);
+      return bypass('unkeyable-args');
+    }
+    const keyParts: KeyParts = {
+      schemaHash: cachePlan.schemaHash,
+      coordinate: plan.coordinate,
+      parentIdentity: parent.identity,
+      args,
+      argsKey,
+      scope: scopeId,
+    };
     const key = entryKey(keyParts);
 
     let lookup: Lookup;
@@ -743,13 +759,19 @@ export function createCache(options: CacheOptions = {}): Cache {
         if (!privateScope) return bypass('no session for a PRIVATE operation');
         scopeId = privateScope;
       }
-      const key = operationKey({
-        schemaHash: cachePlan.schemaHash,
-        query: request.queryHash,
-        operationName: request.operationName,
-        variables: request.variables,
-        scope: scopeId,
-      });
+      let key: string;
+      try {
+        key = operationKey({
+          schemaHash: cachePlan.schemaHash,
+          query: request.queryHash,
+          operationName: request.operationName,
+          variables: request.variables,
+          scope: scopeId,
+        });
+      } catch (error) {
+        if (!(error instanceof CacheTagError)) throw error;
+        return bypass('the variables cannot be keyed');
+      }
       const scope = scopeOf(context);
       const prefetched = (context as { [FAST_PATH_MISS]?: FastPathMiss })[FAST_PATH_MISS];
       if (prefetched && prefetched.key === key) {
@@ -791,13 +813,20 @@ export function createCache(options: CacheOptions = {}): Cache {
       const variables = request.variables === undefined || request.variables === null ? null : request.variables;
       if (variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return undefined;
       if (request.operationName !== undefined && request.operationName !== null && typeof request.operationName !== 'string') return undefined;
-      const key = operationKey({
-        schemaHash: cachePlan.schemaHash,
-        query: memoizedQueryHash(request.query),
-        operationName: request.operationName,
-        variables: variables as Record<string, unknown> | null,
-        scope: 'PUBLIC',
-      });
+      let key: string;
+      try {
+        key = operationKey({
+          schemaHash: cachePlan.schemaHash,
+          query: memoizedQueryHash(request.query),
+          operationName: request.operationName,
+          variables: variables as Record<string, unknown> | null,
+          scope: 'PUBLIC',
+        });
+      } catch (error) {
+        // Variables too deep (or otherwise unkeyable) cannot have a stored response: the server answers them.
+        if (!(error instanceof CacheTagError)) throw error;
+        return undefined;
+      }
       let read: StoreRead | undefined;
       try {
         const lookup = await store.get([key]);

@@ -5,13 +5,25 @@
  * never become raw store keys and keys stay short whatever the arguments.
  */
 import { hash as cryptoHash } from 'node:crypto';
+import { CacheTagError, describeValue } from '../errors.js';
+
+/** Nesting deeper than this cannot be keyed (variables 20,000 levels deep would otherwise overflow the stack). */
+export const MAX_KEY_DEPTH = 128;
 
 /**
  * A canonical, order-independent rendering of a value: object keys sorted,
  * `undefined` members dropped, type-tagged scalars, so `{a:1,b:2}` and
- * `{b:2,a:1}` agree and `1` and `"1"` do not.
+ * `{b:2,a:1}` agree and `1` and `"1"` do not. Renders primitives, arrays,
+ * plain objects, valid Dates and byte arrays; throws `UNKEYABLE_VALUE` for
+ * anything else (a class instance, a Map, an invalid Date: their enumerable
+ * properties do not identify them, so two different ones would share a key)
+ * and past {@link MAX_KEY_DEPTH} levels.
  */
 export function canonicalize(value: unknown): string {
+  return render(value, 0);
+}
+
+function render(value: unknown, depth: number): string {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
@@ -23,15 +35,29 @@ export function canonicalize(value: unknown): string {
       return `${value}n`;
     case 'undefined':
       return 'undefined';
+    case 'function':
+    case 'symbol':
+      throw unkeyable(`${typeof value}`);
   }
   if (value === null) return 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalize).join(',')}]`;
-  if (value instanceof Date) return `Date(${value.toISOString()})`;
+  if (depth >= MAX_KEY_DEPTH) throw unkeyable(`a value nested more than ${MAX_KEY_DEPTH} levels deep`);
+  if (Array.isArray(value)) return `[${value.map((item) => render(item, depth + 1)).join(',')}]`;
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw unkeyable('an invalid Date');
+    return `Date(${value.toISOString()})`;
+  }
+  if (value instanceof Uint8Array) return `Bytes(${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')})`;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw unkeyable(describeValue(value));
   const object = value as Record<string, unknown>;
   const keys = Object.keys(object)
     .filter((k) => object[k] !== undefined)
     .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalize(object[k])}`).join(',')}}`;
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${render(object[k], depth + 1)}`).join(',')}}`;
+}
+
+function unkeyable(what: string): CacheTagError {
+  return new CacheTagError('UNKEYABLE_VALUE', `A key cannot be made of ${what}; the value was served uncached.`);
 }
 
 /** What a key is made of. */
@@ -41,6 +67,8 @@ export interface KeyParts {
   /** `Product:42` for an entity parent, `''` for a root field, a canonical rendering of the parent otherwise. */
   readonly parentIdentity: string;
   readonly args: Readonly<Record<string, unknown>>;
+  /** `args` already rendered canonically (through the argument types, see `canonicalArguments`); used instead of `args`. */
+  readonly argsKey?: string;
   /** `'PUBLIC'`, or `'PRIVATE:' + sessionId`. */
   readonly scope: string;
 }
@@ -48,12 +76,16 @@ export interface KeyParts {
 /** The store key: `Query.product:` followed by a 32-character hash of the parts. */
 export function entryKey(parts: KeyParts): string {
   // crypto.hash (one shot) is about twice as fast as createHash().update()... for inputs this small.
-  const hash = cryptoHash('sha256', `${parts.schemaHash}\0${parts.parentIdentity}\0${canonicalize(parts.args)}\0${parts.scope}`, 'base64url').slice(0, 32);
+  const hash = cryptoHash(
+    'sha256',
+    `${parts.schemaHash}\0${parts.parentIdentity}\0${parts.argsKey ?? canonicalize(parts.args)}\0${parts.scope}`,
+    'base64url',
+  ).slice(0, 32);
   return `${parts.coordinate}:${hash}`;
 }
 
 /** A readable rendering of the parts, for debug output only (it contains user values). */
 export function describeKey(parts: KeyParts): string {
-  const args = canonicalize(parts.args);
+  const args = parts.argsKey ?? canonicalize(parts.args);
   return `${parts.coordinate}${args === '{}' ? '' : args}${parts.parentIdentity ? ` of ${parts.parentIdentity}` : ''}${parts.scope === 'PUBLIC' ? '' : ' (PRIVATE)'}`;
 }

@@ -25,6 +25,8 @@ export type FieldReason =
   | 'tag-value-missing'
   /** A `@cacheTag` template's value makes a tag longer than `MAX_TAG_LENGTH`: the result cannot be tagged soundly. */
   | 'tag-too-long'
+  /** An argument no key can be made of (a scalar whose `serialize` rejects it, an invalid Date, nesting too deep). */
+  | 'unkeyable-args'
   | 'unresolved-type'
   | 'entity-without-key'
   | 'unserializable'
