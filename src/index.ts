@@ -11,6 +11,7 @@ export {
   type OperationRequest,
   type SessionIdFunction,
   type StoredResponse,
+  type StoredResponseOptions,
   type StoredResponseRequest,
 } from './engine/engine.js';
 export { cacheDirectivesTypeDefs, cacheDirectivesTypeDefsFor } from './directives/sdl.js';

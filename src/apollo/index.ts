@@ -1,1 +1,1 @@
-export { createApolloPlugin, defaultDebugHeader, type ApolloPluginOptions } from './plugin.js';
+export { createApolloPlugin, defaultDebugHeader, type ApolloPluginOptions, type CacheTagApolloPlugin } from './plugin.js';

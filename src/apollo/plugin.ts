@@ -8,7 +8,8 @@
  */
 import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { invalidOption } from '../errors.js';
-import type { Cache, OperationOutcome } from '../engine/engine.js';
+import type { GraphQLSchema } from 'graphql';
+import type { Cache, OperationOutcome, StoredResponse, StoredResponseRequest } from '../engine/engine.js';
 import { cacheControlValue, staticCachePolicy } from '../engine/policy.js';
 
 /** The request header that turns debug output on, when {@link ApolloPluginOptions.debug} is `'header'`. */
@@ -53,8 +54,21 @@ export interface ApolloPluginOptions {
   cacheControl?: 'apollo' | 'cachetag';
 }
 
+/** The plugin, which also offers the HTTP fast path of the server it serves. */
+export interface CacheTagApolloPlugin<TContext extends BaseContext = BaseContext> extends ApolloServerPlugin<TContext> {
+  /**
+   * `cache.storedResponse(request, context, { schema })` for the schema of the server this plugin is installed in
+   * (followed when the server loads a new one), so servers sharing a cache each answer only their own stored
+   * responses. Undefined before the server started, and when one plugin object was installed in several servers.
+   */
+  storedResponse(request: StoredResponseRequest, context?: object): Promise<StoredResponse | undefined>;
+}
+
 /** Creates the Apollo Server plugin for a cache. */
-export function createApolloPlugin<TContext extends BaseContext = BaseContext>(cache: Cache, options: ApolloPluginOptions = {}): ApolloServerPlugin<TContext> {
+export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
+  cache: Cache,
+  options: ApolloPluginOptions = {},
+): CacheTagApolloPlugin<TContext> {
   if (!cache || typeof cache.instrumentSchema !== 'function') throw invalidOption('createApolloPlugin', 'cache', 'a Cache from createCache()', cache);
   const debug = options.debug ?? false;
   if (debug !== true && debug !== false && debug !== 'header') throw invalidOption('createApolloPlugin', 'debug', "true, false or 'header'", debug);
@@ -69,13 +83,23 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(c
     throw invalidOption('createApolloPlugin', 'tagsHeader', 'an HTTP header name such as "Surrogate-Key"', tagsHeader);
   }
 
+  // The schema of the server this plugin serves, for its fast path; none once the plugin serves several servers.
+  let servedSchema: GraphQLSchema | undefined;
+  let servers = 0;
+
   return {
+    async storedResponse(request, context) {
+      return servedSchema && servers === 1 ? cache.storedResponse(request, context, { schema: servedSchema }) : undefined;
+    },
     async serverWillStart({ schema }) {
       // Validate here too, so a CacheTagSchemaError reaches start() unwrapped.
       cache.instrumentSchema(schema);
+      servers++;
+      servedSchema = schema;
       return {
         schemaDidLoadOrUpdate({ apiSchema }) {
           cache.instrumentSchema(apiSchema);
+          servedSchema = apiSchema;
         },
       };
     },

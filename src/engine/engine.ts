@@ -78,6 +78,16 @@ export interface StoredResponseRequest {
   readonly operationName?: unknown;
 }
 
+/** Which server's stored response {@link Cache.storedResponse} looks for. */
+export interface StoredResponseOptions {
+  /**
+   * The schema of the server the request is for (an instrumented one). Required as soon as the cache has instrumented
+   * more than one schema (several servers on one cache, or a server whose schema was replaced): without it the fast
+   * path cannot tell whose stored response to answer with, and answers none.
+   */
+  readonly schema?: GraphQLSchema;
+}
+
 /** A stored response, ready to send. */
 export interface StoredResponse {
   /** The response body: `{"data":...}` and a newline, as Apollo Server writes it. */
@@ -190,9 +200,11 @@ export interface Cache {
    * server only where skipping the server's own plugins for such a response is
    * acceptable (they do not run on a fast-path answer). Pass the GraphQL
    * context object the server will use, and a miss here spares the
-   * server's operation lookup its store call.
+   * server's operation lookup its store call. Stored responses belong to the schema that produced them: name it
+   * (`{ schema }`, or use the Apollo plugin's own `storedResponse`) when the cache serves more than one schema;
+   * unnamed, the only instrumented schema is used, and none (undefined) when there are several.
    */
-  storedResponse(request: StoredResponseRequest, context?: object): Promise<StoredResponse | undefined>;
+  storedResponse(request: StoredResponseRequest, context?: object, options?: StoredResponseOptions): Promise<StoredResponse | undefined>;
   /** Cumulative counters. */
   stats(): CacheStats;
   /** Resolves when every queued fill has been written. Tests use it instead of sleeping. */
@@ -240,6 +252,8 @@ export function createCache(options: CacheOptions = {}): Cache {
   const scopes = new WeakMap<object, RequestScope>();
   const plans = new WeakMap<GraphQLSchema, CachePlan>();
   let latestPlan: CachePlan | undefined;
+  // Distinct schemas instrumented so far: with more than one, an unnamed storedResponse() cannot know whose it is.
+  let instrumentedSchemas = 0;
   const warned = new Set<string>();
 
   function warnOnce(id: string, message: string): void {
@@ -649,6 +663,17 @@ export function createCache(options: CacheOptions = {}): Cache {
     }
   }
 
+  /** The plan whose stored responses storedResponse() may answer with: the named schema's, or the only one. */
+  function storedResponsePlan(responseOptions: StoredResponseOptions | undefined): CachePlan | undefined {
+    if (responseOptions?.schema) return plans.get(responseOptions.schema);
+    if (instrumentedSchemas <= 1) return latestPlan;
+    warnOnce(
+      'stored-response-ambiguous',
+      `storedResponse() was called without a schema while this cache serves ${instrumentedSchemas} schemas, so it cannot tell whose stored response to answer with and answered none. Pass { schema } (cache.storedResponse(request, context, { schema })) or call the Apollo plugin's storedResponse().`,
+    );
+    return undefined;
+  }
+
   function wrap(cachePlan: CachePlan, plan: FieldPlan, original: Resolver | undefined): WrappedResolver {
     const resolve: Resolver = original ?? defaultFieldResolver;
     const wrapped: WrappedResolver =
@@ -731,6 +756,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       }
       plans.set(schema, cachePlan);
       latestPlan = cachePlan;
+      instrumentedSchemas++;
       return cachePlan;
     },
     planOf(schema) {
@@ -807,9 +833,9 @@ export function createCache(options: CacheOptions = {}): Cache {
       scope.operation = { key, seq: lookup.seq };
       return { outcome: 'miss', key, reason };
     },
-    async storedResponse(request, context) {
-      const cachePlan = latestPlan;
-      if (!cachePlan || typeof request.query !== 'string') return undefined;
+    async storedResponse(request, context, responseOptions) {
+      const cachePlan = storedResponsePlan(responseOptions);
+      if (!cachePlan || request === null || typeof request !== 'object' || typeof request.query !== 'string') return undefined;
       const variables = request.variables === undefined || request.variables === null ? null : request.variables;
       if (variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return undefined;
       if (request.operationName !== undefined && request.operationName !== null && typeof request.operationName !== 'string') return undefined;
