@@ -41,6 +41,17 @@ export {
 export type { Store, StoreEntry, StoreLookup, StoreMiss, StoreRead, StoreSeq } from './stores/types.js';
 export { createCodec, defaultCompressAboveBytes, defaultMaxValueBytes, CODEC_FORMAT_VERSION, type Codec, type CodecOptions } from './codec/codec.js';
 export { ancestorsAndSelf, assertValidTag, entityTag, escapeTagSegment, expandTags, isValidTag, TAG_SEPARATOR } from './tags/hierarchy.js';
+export { encodeTagForHeader, tagsHeaderValue } from './http/tagsHeader.js';
+export { narrowCacheControl } from './http/cacheControlHeader.js';
+export {
+  defaultCsrfPreventionRequestHeaders,
+  fastPathHeaders,
+  screenRequest,
+  type FastPathRequest,
+  type HeaderSource,
+  type ScreenOptions,
+  type ScreenResult,
+} from './http/screen.js';
 export { fillTagTemplate, parseTagTemplate, literalPrefix, type TagTemplate, type FilledTemplate } from './tags/template.js';
 export {
   fieldChannel,

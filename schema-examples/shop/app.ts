@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { Counter, Registry } from 'prom-client';
-import { cacheDirectivesTypeDefs, createCache, type Cache, type CacheOptions } from '../../src/index.js';
+import { cacheDirectivesTypeDefs, createCache, fastPathHeaders, screenRequest, type Cache, type CacheOptions } from '../../src/index.js';
 import { createApolloPlugin, type ApolloPluginOptions } from '../../src/apollo/index.js';
 import { registerPrometheusMetrics } from '../../src/metrics/prometheus.js';
 import { ShopData } from './data.js';
@@ -53,10 +53,13 @@ export async function createShop(options: ShopOptions = {}): Promise<Shop> {
   });
   let reported: Record<string, number> = {};
   dataSourceCalls.reset();
+  const pluginOptions: ApolloPluginOptions = { debug: 'header', tagsHeader: 'Surrogate-Key', ...options.plugin };
+  // Kept, not inlined: its storedResponse() is the fast path of this server's schema.
+  const cachePlugin = createApolloPlugin<ShopContext>(cache, pluginOptions);
   const apollo = new ApolloServer<ShopContext>({
     typeDefs: [cacheDirectivesTypeDefs, shopTypeDefs],
     resolvers,
-    plugins: [createApolloPlugin(cache, { debug: 'header', tagsHeader: 'Surrogate-Key', ...options.plugin })],
+    plugins: [cachePlugin],
   });
   await apollo.start();
 
@@ -93,16 +96,14 @@ export async function createShop(options: ShopOptions = {}): Promise<Shop> {
     }
     const userId = headers.get('x-user-id');
     const context: ShopContext = { db, ...(userId ? { userId } : {}) };
-    // The operation tier's fast path: a stored PUBLIC response is sent as it is, without entering Apollo.
-    // Debug requests go through Apollo, which reports what the cache did.
-    if (req.method === 'POST' && body && !headers.get('x-cachetag-debug') && options.fastPath !== false) {
-      const stored = await cache.storedResponse(body as { query?: unknown; variables?: unknown; operationName?: unknown }, context);
-      if (stored) {
-        res.writeHead(200, {
-          'content-type': 'application/json; charset=utf-8',
-          ...(stored.cacheControl ? { 'cache-control': stored.cacheControl } : {}),
-          'surrogate-key': stored.tags.join(' '),
-        });
+    // The operation tier's fast path: a stored PUBLIC response is sent as it is, without entering Apollo, for the
+    // requests Apollo would answer with it (screenRequest passes the others on). Debug requests go through Apollo,
+    // which reports what the cache did.
+    if (!headers.get('x-cachetag-debug') && options.fastPath !== false) {
+      const screened = screenRequest({ method: req.method ?? 'GET', headers, search: url.search, body });
+      const stored = screened.answer ? await cachePlugin.storedResponse(screened.request, context) : undefined;
+      if (screened.answer && stored) {
+        res.writeHead(200, fastPathHeaders(screened.contentType, stored, { ...(pluginOptions.tagsHeader ? { tagsHeader: pluginOptions.tagsHeader } : {}) }));
         res.end(stored.bytes);
         return;
       }

@@ -10,7 +10,9 @@ import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/se
 import { invalidOption } from '../errors.js';
 import type { GraphQLSchema } from 'graphql';
 import type { Cache, OperationOutcome, StoredResponse, StoredResponseRequest } from '../engine/engine.js';
-import { cacheControlValue, staticCachePolicy } from '../engine/policy.js';
+import { staticCachePolicy } from '../engine/policy.js';
+import { narrowCacheControl } from '../http/cacheControlHeader.js';
+import { tagsHeaderValue } from '../http/tagsHeader.js';
 
 /** The request header that turns debug output on, when {@link ApolloPluginOptions.debug} is `'header'`. */
 export const defaultDebugHeader = 'x-cachetag-debug';
@@ -106,7 +108,12 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
     async requestDidStart(requestContext) {
       const header = requestContext.request.http?.headers.get(debugHeader);
       const wantsDebug = debug === true || (debug === 'header' && header !== undefined && header !== '0');
-      const scope = cache.beginRequest(requestContext.contextValue, { debug: wantsDebug, collectTags: tagsHeader !== undefined || operationCache });
+      // The operations of a batch share one context object, so they share one scope: its tags are those of the whole
+      // response (one tags header), and the operation tier, which needs a scope per operation, stays out of batches.
+      const batched = requestContext.requestIsBatched;
+      const scope =
+        (batched ? cache.requestScope(requestContext.contextValue) : undefined) ??
+        cache.beginRequest(requestContext.contextValue, { debug: wantsDebug, collectTags: tagsHeader !== undefined || operationCache });
       let operationOutcome: OperationOutcome | undefined;
       return {
         async didResolveOperation({ schema, document, operationName, overallCachePolicy }) {
@@ -116,7 +123,7 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
           overallCachePolicy.restrict(staticCachePolicy(plan, document, operationName) ?? { maxAge: 0 });
         },
         async responseForOperation({ schema, document, request, queryHash, overallCachePolicy, contextValue }) {
-          if (!operationCache || queryHash === undefined) return null;
+          if (!operationCache || batched || queryHash === undefined) return null;
           // The operation name as sent (not as resolved), so cache.storedResponse() computes the same key from the raw request.
           operationOutcome = await cache.lookupOperation(contextValue, {
             schema,
@@ -144,9 +151,13 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
               policy ? { maxAge: policy.maxAge, ...(policy.scope ? { scope: policy.scope } : {}) } : undefined,
             );
           }
-          if (cacheControl === 'cachetag' && !response.http.headers.has('cache-control')) {
+          if (cacheControl === 'cachetag') {
             const policy = overallCachePolicy.policyIfCacheable();
-            response.http.headers.set('cache-control', policy && !result.errors ? cacheControlValue(policy) : 'no-store');
+            // Narrowed with what is there: the previous operations of a batch, or a header a resolver set.
+            response.http.headers.set(
+              'cache-control',
+              narrowCacheControl(response.http.headers.get('cache-control'), !result.errors ? (policy ?? undefined) : undefined),
+            );
           }
           if (scope.debug) {
             result.extensions = {
@@ -159,7 +170,9 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
             };
           }
           if (tagsHeader && scope.tags && scope.tags.size > 0 && operation?.operation === 'query') {
-            response.http.headers.set(tagsHeader, [...scope.tags].join(' '));
+            const listed = response.http.headers.get(tagsHeader);
+            const value = tagsHeaderValue(scope.tags);
+            response.http.headers.set(tagsHeader, listed ? [...new Set([...listed.split(' '), ...value.split(' ')])].join(' ') : value);
           }
         },
       };

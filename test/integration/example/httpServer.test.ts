@@ -72,7 +72,7 @@ test('query, cached query, mutation, fresh query over HTTP, with the counts in /
   assert.equal(await metric('example_datasource_calls_total'), 2, 'no data-source call for the cached query');
   assert.equal(await metric('cachetag_operation_hits_total'), 1);
   assert.equal(await metric('cachetag_misses_total'), 2);
-  assert.equal(second.response.headers.get('surrogate-key'), 'Product:47 Product:47:reviews Review:15 Review:16');
+  assert.equal(second.response.headers.get('surrogate-key'), 'Product Product:47 Product:47:reviews Review Review:15 Review:16', 'each tag with its ancestors');
   assert.equal(second.response.headers.get('cache-control'), 'max-age=60, public');
 
   // Another query over the same fields: no stored response for it, but every field hits.
