@@ -777,6 +777,8 @@ export function createCache(options: CacheOptions = {}): Cache {
         return { outcome: 'bypass', reason };
       };
       if (!cachePlan) return bypass('the schema is not instrumented');
+      // No operation is named "" (graphql-js answers "Unknown operation named"), so no stored response may answer it.
+      if (request.operationName === '') return bypass('the operation name is empty');
       const eligibility = analyzeOperation(cachePlan, request.document, request.operationName);
       if (!eligibility.eligible) return bypass(eligibility.reason);
       let scopeId = 'PUBLIC';
@@ -839,6 +841,8 @@ export function createCache(options: CacheOptions = {}): Cache {
       const variables = request.variables === undefined || request.variables === null ? null : request.variables;
       if (variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return undefined;
       if (request.operationName !== undefined && request.operationName !== null && typeof request.operationName !== 'string') return undefined;
+      // No operation is named "": servers answer an error, which only they can word.
+      if (request.operationName === '') return undefined;
       let key: string;
       try {
         key = operationKey({
