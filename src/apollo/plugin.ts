@@ -31,7 +31,9 @@ export interface ApolloPluginOptions {
   /**
    * A response header listing (space-separated) the tags the response depends
    * on, for CDNs that purge by tag: `'Surrogate-Key'` (Fastly), `'Cache-Tag'`
-   * (Cloudflare, Akamai). Set only on query responses. Default: none.
+   * (Cloudflare, Akamai). Set only on query responses. Default: none. Each tag
+   * is listed with its ancestors and encoded with `encodeTagForHeader` (purge
+   * with the same encoding); a batch lists the tags of all its operations.
    */
   tagsHeader?: string;
   /**
