@@ -14,11 +14,12 @@ const CACHEABLE = /^max-age=(\d+), (public|private)$/;
  * form (something else wrote it on purpose), as Apollo keeps it.
  */
 export function narrowCacheControl(existing: string | undefined, policy: { readonly maxAge: number; readonly scope?: CacheScope } | undefined): string {
-  if (existing === undefined || existing === '') return policy ? cacheControlValue(policy) : 'no-store';
+  if (existing === undefined || existing === '') return policy && policy.maxAge > 0 ? cacheControlValue(policy) : 'no-store';
   if (existing === 'no-store') return existing;
   const match = CACHEABLE.exec(existing);
   if (!match) return existing;
-  if (!policy) return 'no-store';
-  const scope: CacheScope = match[2] === 'private' || policy.scope === 'PRIVATE' ? 'PRIVATE' : 'PUBLIC';
-  return cacheControlValue({ maxAge: Math.min(Number(match[1]), policy.maxAge), scope });
+  const maxAge = policy ? Math.min(Number(match[1]), policy.maxAge) : 0;
+  // A max-age of 0 is not cacheable: Apollo writes no-store for it.
+  if (!(maxAge > 0)) return 'no-store';
+  return cacheControlValue({ maxAge, scope: match[2] === 'private' || policy?.scope === 'PRIVATE' ? 'PRIVATE' : 'PUBLIC' });
 }
