@@ -28,6 +28,7 @@ import { CacheTagSchemaError, type SchemaProblem, type SourceLocation } from '..
 import { didYouMean, quotedList } from '../internal/didYouMean.js';
 import { parseTagTemplate, type TagTemplate, type TemplateSource, type TemplateVariable } from '../tags/template.js';
 import { readDirective } from './read.js';
+import { directiveNamesOf, type DirectiveNames } from './link.js';
 import {
   cacheControlDirective,
   cacheKeyDirective,
@@ -102,17 +103,18 @@ export function validateCacheDirectives(schema: GraphQLSchema, options: Validate
   const rootNames = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name, schema.getSubscriptionType()?.name].filter(Boolean) as string[]);
   const mutationType = schema.getMutationType();
   let mutationReach: Set<string> | undefined;
+  const names = directiveNamesOf(schema);
 
   const namedTypes = Object.values(schema.getTypeMap()).filter((t) => !t.name.startsWith('__'));
   // Interfaces first, so object types can inherit their keys.
   namedTypes.sort((a, b) => Number(isObjectType(a)) - Number(isObjectType(b)));
   for (const type of namedTypes) {
     if (!isObjectType(type) && !isInterfaceType(type) && !isUnionType(type)) continue;
-    const hint = readHint(type, type.name, problems, options);
+    const hint = readHint(type, type.name, problems, options, names);
     let keyFields: (readonly string[])[] | undefined;
     const tagTemplates: TagTemplate[] = [];
     if (isObjectType(type) || isInterfaceType(type)) {
-      keyFields = readKeyFields(type, problems);
+      keyFields = readKeyFields(type, problems, names);
       if (!keyFields && isObjectType(type)) {
         for (const iface of type.getInterfaces()) {
           const inherited = types.get(iface.name)?.keyFields;
@@ -124,10 +126,10 @@ export function validateCacheDirectives(schema: GraphQLSchema, options: Validate
       }
     }
     if (isObjectType(type)) {
-      for (const use of readDirective(type, cacheTagDirective, type.name, problems)) {
+      for (const use of readDirective(type, cacheTagDirective, type.name, problems, names)) {
         const template = compileTemplate(
           use.values.format,
-          { schema, coordinate: type.name, directive: 'cacheTag', location: use.location, type, keyFields },
+          { schema, coordinate: type.name, directive: 'cacheTag', name: use.name, location: use.location, type, keyFields },
           problems,
         );
         if (template) tagTemplates.push(template);
@@ -141,15 +143,15 @@ export function validateCacheDirectives(schema: GraphQLSchema, options: Validate
     const isRoot = rootNames.has(type.name);
     for (const field of Object.values(type.getFields())) {
       const coordinate = `${type.name}.${field.name}`;
-      const hint = readHint(field, coordinate, problems, options);
+      const hint = readHint(field, coordinate, problems, options, names);
       const context = { schema, coordinate, type, field, isRoot };
       const tagTemplates: TagTemplate[] = [];
-      for (const use of readDirective(field, cacheTagDirective, coordinate, problems)) {
-        const template = compileTemplate(use.values.format, { ...context, directive: 'cacheTag', location: use.location }, problems);
+      for (const use of readDirective(field, cacheTagDirective, coordinate, problems, names)) {
+        const template = compileTemplate(use.values.format, { ...context, directive: 'cacheTag', name: use.name, location: use.location }, problems);
         if (template) tagTemplates.push(template);
       }
       const invalidates: TagTemplate[] = [];
-      for (const use of readDirective(field, invalidatesDirective, coordinate, problems)) {
+      for (const use of readDirective(field, invalidatesDirective, coordinate, problems, names)) {
         // Namespaced mutations (`Mutation.product: ProductMutations!`) write below the root: their fields may invalidate too.
         mutationReach ??= mutationType ? objectTypesReachableFrom(schema, mutationType) : new Set();
         if (!mutationReach.has(type.name)) {
@@ -163,12 +165,12 @@ export function validateCacheDirectives(schema: GraphQLSchema, options: Validate
           });
           continue;
         }
-        const template = compileTemplate(use.values.format, { ...context, directive: 'invalidates', location: use.location }, problems);
+        const template = compileTemplate(use.values.format, { ...context, directive: 'invalidates', name: use.name, location: use.location }, problems);
         if (template) invalidates.push(template);
       }
-      const cacheNull = readDirective(field, cacheNullDirective, coordinate, problems).length > 0;
+      const cacheNull = readDirective(field, cacheNullDirective, coordinate, problems, names).length > 0;
       let listScope: ListScope | undefined;
-      for (const use of readDirective(field, listScopeDirective, coordinate, problems)) {
+      for (const use of readDirective(field, listScopeDirective, coordinate, problems, names)) {
         listScope = compileListScope(use.values.filters, { schema, type, field, coordinate, isRoot, location: use.location }, problems);
         if (listScope) listScopes.set(listScope.itemType, [...(listScopes.get(listScope.itemType) ?? []), listScope]);
       }
@@ -201,8 +203,9 @@ function readHint(
   coordinate: string,
   problems: SchemaProblem[],
   options: ValidateOptions,
+  names: DirectiveNames,
 ): CacheHint | undefined {
-  const uses = readDirective(element, cacheControlDirective, coordinate, problems);
+  const uses = readDirective(element, cacheControlDirective, coordinate, problems, names);
   const use = uses[0];
   if (!use) return undefined;
   const { maxAge, scope, inheritMaxAge } = use.values as { maxAge?: unknown; scope?: unknown; inheritMaxAge?: unknown };
@@ -243,9 +246,9 @@ function readHint(
   return hint;
 }
 
-function readKeyFields(type: GraphQLObjectType | GraphQLInterfaceType, problems: SchemaProblem[]): (readonly string[])[] | undefined {
+function readKeyFields(type: GraphQLObjectType | GraphQLInterfaceType, problems: SchemaProblem[], names: DirectiveNames): (readonly string[])[] | undefined {
   for (const directive of [federationKeyDirective, cacheKeyDirective]) {
-    const uses = readDirective(type, directive, type.name, problems);
+    const uses = readDirective(type, directive, type.name, problems, names);
     const use = uses.find((u) => u.values.resolvable !== false) ?? uses[0];
     if (!use) continue;
     const fields = String(use.values.fields ?? '');
@@ -254,7 +257,7 @@ function readKeyFields(type: GraphQLObjectType | GraphQLInterfaceType, problems:
         coordinate: type.name,
         directive: directive.name,
         location: use.location,
-        message: `${type.name}: @${directive.name}(fields: ${JSON.stringify(fields)}) ${detail}`,
+        message: `${type.name}: @${use.name}(fields: ${JSON.stringify(fields)}) ${detail}`,
       });
     let selectionSet: SelectionSetNode;
     try {
@@ -316,6 +319,8 @@ interface TemplateContext {
   readonly schema: GraphQLSchema;
   readonly coordinate: string;
   readonly directive: 'cacheTag' | 'invalidates';
+  /** The directive's name as written, when a `@link` renamed it. */
+  readonly name?: string;
   readonly location: SourceLocation | undefined;
   /** The object type holding the directive (type-level) or the field's parent type. */
   readonly type: GraphQLObjectType;
@@ -325,7 +330,7 @@ interface TemplateContext {
 }
 
 function compileTemplate(format: unknown, context: TemplateContext, problems: SchemaProblem[]): TagTemplate | undefined {
-  const head = `${context.coordinate}: @${context.directive}(format: ${JSON.stringify(format)})`;
+  const head = `${context.coordinate}: @${context.name ?? context.directive}(format: ${JSON.stringify(format)})`;
   const report = (detail: string) =>
     problems.push({ coordinate: context.coordinate, directive: context.directive, location: context.location, message: `${head} ${detail}` });
   if (typeof format !== 'string') {
