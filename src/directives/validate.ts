@@ -14,6 +14,7 @@ import {
   isObjectType,
   isUnionType,
   parse,
+  type GraphQLDirective,
   type GraphQLField,
   type GraphQLInputType,
   type GraphQLInterfaceType,
@@ -145,13 +146,19 @@ export function validateCacheDirectives(schema: GraphQLSchema, options: Validate
       const coordinate = `${type.name}.${field.name}`;
       const hint = readHint(field, coordinate, problems, options, names);
       const context = { schema, coordinate, type, field, isRoot };
+      // The field's own directives, then those on the same field of its interfaces: they apply to every implementation
+      // (tags are unioned, the field's own @listScope wins). @cacheControl is not inherited: Apollo reads only the
+      // object type's field, and the Cache-Control header must stay Apollo's.
+      const interfaceFields = type.getInterfaces().flatMap((i) => i.getFields()[field.name] ?? []);
+      const read = (directive: GraphQLDirective) =>
+        [field, ...interfaceFields].flatMap((element) => readDirective(element, directive, coordinate, problems, names));
       const tagTemplates: TagTemplate[] = [];
-      for (const use of readDirective(field, cacheTagDirective, coordinate, problems, names)) {
+      for (const use of read(cacheTagDirective)) {
         const template = compileTemplate(use.values.format, { ...context, directive: 'cacheTag', name: use.name, location: use.location }, problems);
-        if (template) tagTemplates.push(template);
+        if (template && !tagTemplates.some((t) => t.format === template.format)) tagTemplates.push(template);
       }
       const invalidates: TagTemplate[] = [];
-      for (const use of readDirective(field, invalidatesDirective, coordinate, problems, names)) {
+      for (const use of read(invalidatesDirective)) {
         // Namespaced mutations (`Mutation.product: ProductMutations!`) write below the root: their fields may invalidate too.
         mutationReach ??= mutationType ? objectTypesReachableFrom(schema, mutationType) : new Set();
         if (!mutationReach.has(type.name)) {
@@ -166,11 +173,11 @@ export function validateCacheDirectives(schema: GraphQLSchema, options: Validate
           continue;
         }
         const template = compileTemplate(use.values.format, { ...context, directive: 'invalidates', name: use.name, location: use.location }, problems);
-        if (template) invalidates.push(template);
+        if (template && !invalidates.some((t) => t.format === template.format)) invalidates.push(template);
       }
-      const cacheNull = readDirective(field, cacheNullDirective, coordinate, problems, names).length > 0;
+      const cacheNull = read(cacheNullDirective).length > 0;
       let listScope: ListScope | undefined;
-      for (const use of readDirective(field, listScopeDirective, coordinate, problems, names)) {
+      for (const use of read(listScopeDirective).slice(0, 1)) {
         listScope = compileListScope(use.values.filters, { schema, type, field, coordinate, isRoot, location: use.location }, problems);
         if (listScope) listScopes.set(listScope.itemType, [...(listScopes.get(listScope.itemType) ?? []), listScope]);
       }
