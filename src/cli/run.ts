@@ -5,10 +5,9 @@
  *   cachetag plan <schema.graphql>... [--json]
  *   cachetag invalidate --redis <url> [--cluster] [--prefix <p>] <tag>...
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { buildASTSchema, concatAST, parse, Source } from 'graphql';
-import { assertValidTag, buildCachePlan, cacheDirectivesTypeDefsFor, CacheTagSchemaError, validateCacheDirectives } from '../index.js';
+import { assertValidTag, buildCachePlan, CacheTagSchemaError, validateCacheDirectives } from '../index.js';
+import { loadSchema } from './loadSchema.js';
 
 export const usage = `Usage:
   cachetag validate <schema.graphql>... [--session]   check the cache directives (--session: the cache has a sessionId function)
@@ -47,15 +46,6 @@ export async function runCli(argv: readonly string[], io: Io = { out: (l) => con
     io.err(`cachetag ${command}: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-}
-
-async function loadSchema(files: readonly string[]) {
-  if (files.length === 0) throw new Error('name at least one SDL file.');
-  // One Source per file, so every problem's line and column point into the file it came from.
-  const documents = await Promise.all(files.map(async (file) => parse(new Source(await readFile(file, 'utf8'), file))));
-  const user = concatAST(documents);
-  const missing = cacheDirectivesTypeDefsFor(user);
-  return buildASTSchema(missing ? concatAST([parse(missing), user]) : user, { assumeValidSDL: true });
 }
 
 async function validate(args: readonly string[], io: Io): Promise<number> {
