@@ -9,6 +9,12 @@ const shop = await createShop();
 const { port } = await shop.listen(0);
 const endpoint = `http://127.0.0.1:${port}/graphql`;
 
+interface DebugOperation {
+  outcome: string;
+  reason?: string;
+  tags?: string[];
+}
+
 interface DebugField {
   path: string;
   outcome: string;
@@ -23,11 +29,21 @@ async function step(title: string, query: string): Promise<void> {
     headers: { 'content-type': 'application/json', 'x-cachetag-debug': '1' },
     body: JSON.stringify({ query }),
   });
-  const body = (await response.json()) as { data?: unknown; errors?: unknown; extensions?: { cachetag?: { fields: DebugField[]; invalidated?: string[] } } };
+  const body = (await response.json()) as {
+    data?: unknown;
+    errors?: unknown;
+    extensions?: { cachetag?: { operation?: DebugOperation; fields: DebugField[]; invalidated?: string[] } };
+  };
   await shop.cache.idle();
   console.log(`\n== ${title}`);
   console.log(`   ${query.replace(/\s+/g, ' ').trim()}`);
   console.log(`   data: ${JSON.stringify(body.data ?? body.errors)}`);
+  // The operation tier answers a repeated query with the stored response before any field runs: say so.
+  const operation = body.extensions?.cachetag?.operation;
+  if (operation) {
+    const detail = operation.outcome === 'hit' ? '(the stored response; no field ran)' : operation.reason ? `(${operation.reason})` : '';
+    console.log(`   operation ${operation.outcome} ${detail}${operation.tags ? `  tags: ${operation.tags.join(' ')}` : ''}`);
+  }
   for (const field of body.extensions?.cachetag?.fields ?? []) {
     console.log(`   ${field.outcome.padEnd(6)} ${field.path}${field.reason ? ` (${field.reason})` : ''}${field.tags ? `  tags: ${field.tags.join(' ')}` : ''}`);
   }
@@ -37,7 +53,7 @@ async function step(title: string, query: string): Promise<void> {
 
 const page = `{ product(id: "42") { name price store { name } reviews { rating } } }`;
 await step('1. A cold query: every cached field misses and the data source is called', page);
-await step('2. The same query: every field hits, no data-source call', page);
+await step('2. The same query: the operation tier answers with the stored response, no field runs, no data-source call', page);
 await step(
   '3. A mutation: the product it returns (Product:42) is invalidated before the response is sent',
   `mutation { updateProduct(id: "42", input: { price: 12.5 }) { id price } }`,

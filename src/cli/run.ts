@@ -1,16 +1,19 @@
 /**
  * The CLI: argument parsing and printing around library calls, nothing more.
  *
- *   cachetag validate <schema.graphql>... [--session]
+ *   cachetag validate <schema.graphql>... [--no-session]
  *   cachetag plan <schema.graphql>... [--json]
  *   cachetag invalidate --redis <url> [--cluster] [--prefix <p>] <tag>...
  */
 import { parseArgs } from 'node:util';
 import { assertValidTag, buildCachePlan, CacheTagSchemaError, validateCacheDirectives } from '../index.js';
 import { loadSchema } from './loadSchema.js';
+import { privateAncestry, type FieldPlan } from '../engine/plan.js';
+import type { CacheScope } from '../directives/validate.js';
 
 export const usage = `Usage:
-  cachetag validate <schema.graphql>... [--session]   check the cache directives (--session: the cache has a sessionId function)
+  cachetag validate <schema.graphql>... [--no-session]
+                                                       check the cache directives (--no-session: the cache has no sessionId function)
   cachetag plan <schema.graphql>... [--json]           print every cached field's policy, tags and list scope
   cachetag invalidate --redis <url> [--cluster] [--prefix <prefix>] <tag>...
                                                        invalidate tags in a Redis store (and everything below them)
@@ -49,11 +52,19 @@ export async function runCli(argv: readonly string[], io: Io = { out: (l) => con
 }
 
 async function validate(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], options: { session: { type: 'boolean', default: false } }, allowPositionals: true });
+  // A sessionId function is assumed, as `plan` and codegen assume it: PRIVATE schemas validate as the README shows them.
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { session: { type: 'boolean', default: true }, 'no-session': { type: 'boolean', default: false } },
+    allowPositionals: true,
+  });
   const schema = await loadSchema(positionals);
-  const { directives, problems } = validateCacheDirectives(schema, { hasSessionId: values.session ?? false });
+  const hasSessionId = !values['no-session'];
+  const { directives, problems } = validateCacheDirectives(schema, { hasSessionId });
   if (problems.length > 0) {
     io.err(new CacheTagSchemaError(problems).message);
+    if (!hasSessionId && problems.some((p) => p.message.includes('scope: PRIVATE) needs a sessionId')))
+      io.err('cachetag validate: checked with --no-session, as if createCache had no sessionId function; without --no-session, scope: PRIVATE is accepted.');
     return 1;
   }
   const cachePlan = buildCachePlan(schema, directives);
@@ -73,22 +84,27 @@ async function plan(args: readonly string[], io: Io): Promise<number> {
     io.err(new CacheTagSchemaError(problems).message);
     return 1;
   }
-  const rows = [...buildCachePlan(schema, directives).fields.values()].map((f) => ({
-    coordinate: f.coordinate,
-    mode: f.mode,
-    ...(f.mode === 'cache' ? { maxAge: f.ttlMs / 1000, scope: f.scope } : {}),
-    tags: f.tagTemplates.map((t) => t.format),
-    invalidates: f.invalidates.map((t) => t.format),
-    ...(f.cacheNull ? { cacheNull: true } : {}),
-    ...(f.listScope ? { listScope: f.listScope.filters.map((x) => `${x.itemPath.join('.')}: ${x.source}.${x.sourcePath.join('.')}`) } : {}),
-  }));
+  const cachePlan = buildCachePlan(schema, directives);
+  const ancestry = privateAncestry(cachePlan);
+  const rows = [...cachePlan.fields.values()].map((f) => {
+    // What the engine keys by: a PUBLIC field below a PRIVATE one is keyed by session there.
+    const below = f.mode === 'cache' && f.scope === 'PUBLIC' ? ancestry.get(f.coordinate) : undefined;
+    const privateBelow = below?.below.length ? below.below : undefined;
+    const scope = privateBelow && !below?.public ? 'PRIVATE' : f.scope;
+    return { ...planRow(f, scope), ...(privateBelow ? { privateBelow } : {}) };
+  });
   if (values.json) {
     io.out(JSON.stringify(rows, null, 2));
     return 0;
   }
   for (const row of rows) {
+    const scope = !row.privateBelow
+      ? row.scope
+      : row.scope === 'PRIVATE'
+        ? `PRIVATE (below ${row.privateBelow.join(', ')})`
+        : `PUBLIC, PRIVATE below ${row.privateBelow.join(', ')}`;
     const details = [
-      row.mode === 'cache' ? `maxAge ${row.maxAge}s ${row.scope}` : 'mutation',
+      row.mode === 'cache' ? `maxAge ${row.maxAge}s ${scope}` : 'mutation',
       row.tags.length ? `tags ${row.tags.join(' ')}` : '',
       row.invalidates.length ? `invalidates ${row.invalidates.join(' ')}` : '',
       row.cacheNull ? 'caches null' : '',
@@ -97,6 +113,18 @@ async function plan(args: readonly string[], io: Io): Promise<number> {
     io.out(`${row.coordinate.padEnd(32)} ${details.join('; ')}`);
   }
   return 0;
+}
+
+function planRow(f: FieldPlan, scope: CacheScope) {
+  return {
+    coordinate: f.coordinate,
+    mode: f.mode,
+    ...(f.mode === 'cache' ? { maxAge: f.ttlMs / 1000, scope } : {}),
+    tags: f.tagTemplates.map((t) => t.format),
+    invalidates: f.invalidates.map((t) => t.format),
+    ...(f.cacheNull ? { cacheNull: true } : {}),
+    ...(f.listScope ? { listScope: f.listScope.filters.map((x) => `${x.itemPath.join('.')}: ${x.source}.${x.sourcePath.join('.')}`) } : {}),
+  };
 }
 
 async function invalidate(args: readonly string[], io: Io): Promise<number> {

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { getNamedType, isAbstractType, isCompositeType, isLeafType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import type { GraphQLNamedType } from 'graphql';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { CacheDirectives, CacheHint, CacheScope, FieldCacheInfo, TypeCacheInfo } from '../directives/validate.js';
 import { parseTagTemplate, type TagTemplate } from '../tags/template.js';
@@ -154,4 +155,46 @@ function wouldBeEntityTemplate(type: TypeCacheInfo | undefined, argNames: readon
   if (!type?.keyFields || !type.keyFields.every((path) => path.length === 1 && argNames.includes(path[0]!))) return undefined;
   const parsed = parseTagTemplate(`${type.name}${type.keyFields.map((path) => `:{$args.${path[0]}}`).join('')}`);
   return 'error' in parsed ? undefined : parsed;
+}
+
+/** Where a field may be resolved relative to PRIVATE fields; see {@link privateAncestry}. */
+export interface PrivateAncestry {
+  /** The outermost PRIVATE fields the field may be resolved below (`Query.me`). */
+  readonly below: readonly string[];
+  /** True when the field is also reachable from the query type with no PRIVATE field above it. */
+  readonly public: boolean;
+}
+
+/**
+ * The PRIVATE fields each field of the schema may sit below, walking every
+ * path from the query type (through interface and union members). A field's
+ * own scope is Apollo's: its hint's, else its return type's. A cached field
+ * below a PRIVATE field holds per-user data (its parent's), so the engine
+ * keys it by session there; `cachetag plan` shows this.
+ */
+export function privateAncestry(plan: CachePlan): ReadonlyMap<string, PrivateAncestry> {
+  const result = new Map<string, { below: Set<string>; public: boolean }>();
+  const seen = new Set<string>();
+  const visit = (type: GraphQLNamedType, above: string | undefined): void => {
+    const objects = isObjectType(type) ? [type] : isAbstractType(type) ? plan.schema.getPossibleTypes(type) : [];
+    for (const object of objects) {
+      const state = `${object.name}\0${above ?? ''}`;
+      if (seen.has(state)) continue;
+      seen.add(state);
+      for (const field of Object.values(object.getFields())) {
+        const coordinate = `${object.name}.${field.name}`;
+        const entry = result.get(coordinate) ?? { below: new Set<string>(), public: false };
+        result.set(coordinate, entry);
+        if (above) entry.below.add(above);
+        else entry.public = true;
+        const named = getNamedType(field.type);
+        if (!isCompositeType(named)) continue;
+        const scope = plan.fieldHints.get(coordinate)?.scope ?? plan.types.get(named.name)?.hint?.scope;
+        visit(named, above ?? (scope === 'PRIVATE' ? coordinate : undefined));
+      }
+    }
+  };
+  const queryType = plan.schema.getQueryType();
+  if (queryType) visit(queryType, undefined);
+  return new Map([...result].map(([coordinate, entry]) => [coordinate, { below: [...entry.below], public: entry.public }]));
 }
