@@ -33,7 +33,7 @@ export interface MemoryStoreOptions {
   maxBytes?: number;
   /** Most tag versions remembered; evicting one raises the floor. Default {@link defaultMaxTagVersions}. */
   maxTagVersions?: number;
-  /** The clock behind TTLs. Default `performance`. */
+  /** The clock behind TTLs, in milliseconds; any starting value works, 0 included. Default `performance`. */
   clock?: Clock;
 }
 
@@ -68,8 +68,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     max: maxEntries,
     maxSize: maxBytes,
     sizeCalculation: (entry, key) => entry.value.byteLength + key.length * 2 + entry.tags.reduce((n, t) => n + t.length * 2 + 16, 64),
-    // ttlResolution 0: read the clock on every check, so an injected clock is obeyed at once.
-    ...(options.clock ? { perf: options.clock, ttlResolution: 0 } : {}),
+    // ttlResolution 0: read the clock on every check, so an injected clock is obeyed at once. lru-cache reads a
+    // start time of 0 as "no TTL", so the injected clock is shifted to never hand it 0 (a test clock starts there).
+    ...(options.clock ? { perf: shifted(options.clock), ttlResolution: 0 } : {}),
   });
   const tagVersions = new LRUCache<string, number>({
     max: maxTagVersions,
@@ -138,6 +139,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       tagVersions.clear();
     },
   };
+}
+
+/** Added to an injected clock's time: lru-cache must never see 0 as an entry's start time. */
+const clockShiftMs = 2 ** 32;
+
+function shifted(clock: Clock): Clock {
+  return { now: () => clock.now() + clockShiftMs };
 }
 
 function positiveInteger(option: string, value: unknown): number {
