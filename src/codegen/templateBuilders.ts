@@ -157,8 +157,10 @@ export function renderTemplateBuilder(builder: TemplateBuilder): string {
     const parts = builder.template.parts.map((p) => (p.kind === 'literal' ? quote(p.text) : `[${[p.source, ...p.path].map(quote).join(', ')}]`));
     return [...doc, `${key}: (values: ${param}): CacheTag<${builder.shape}>[] => fillAll(values, [${parts.join(', ')}]),`].join('\n');
   }
+  // A format without variables builds one constant tag and takes nothing (an unused parameter fails noUnusedParameters).
+  const parameter = builder.template.variables.length === 0 ? '' : `values: ${param}`;
   const text = builder.template.parts
     .map((p) => (p.kind === 'literal' ? templateText(p.text) : `\${segment(values.${[p.source, ...p.path].join('.')}, ${quote(p.text)})}`))
     .join('');
-  return [...doc, `${key}: (values: ${param}): CacheTag<${builder.shape}> => tag(\`${text}\`),`].join('\n');
+  return [...doc, `${key}: (${parameter}): CacheTag<${builder.shape}> => tag(\`${text}\`),`].join('\n');
 }

@@ -47,6 +47,7 @@ import { tags as keyed, tagTemplates as keyedTemplates } from './compositeKeys.j
 import { tags as nested } from './nestedKeys.js';
 import { tags as abstract } from './interfacesAndUnions.js';
 import { tagTemplates as lists } from './enumsAndLists.js';
+import { tagTemplates as constant, type CacheTag as ConstantTag } from './constantTemplates.js';
 
 export async function use(cache: TagInvalidator): Promise<void> {
   const invalidate = createTypedInvalidate(cache);
@@ -79,7 +80,11 @@ export async function use(cache: TagInvalidator): Promise<void> {
   lists['Product:{$args.ids}:listed']({ $args: { ids: 'a' } });
   // @ts-expect-error not a Category
   lists['Category:{$args.category}']({ $args: { category: 'MILK' } });
-  console.log(store, maxAge, scope, variant, shelves, listed, many);
+  // A template without variables takes no values.
+  const catalog: ConstantTag<'Catalog'> = constant['Catalog']();
+  // @ts-expect-error it takes no values
+  constant['Search:all']({});
+  console.log(store, maxAge, scope, variant, shelves, listed, many, catalog);
 }
 `;
 

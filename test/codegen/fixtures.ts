@@ -138,6 +138,18 @@ export const fixtures = {
     }
   `,
 
+  constantTemplates: /* GraphQL */ `
+    type Query {
+      catalog: [Product!]! @cacheControl(maxAge: 60) @cacheTag(format: "Catalog")
+    }
+    type Mutation {
+      reindex: Boolean @invalidates(format: "Catalog") @invalidates(format: "Search:all")
+    }
+    type Product {
+      id: ID!
+    }
+  `,
+
   escaping: /* GraphQL */ `
     type Query {
       odd(id: ID!): Int @cacheControl(maxAge: 1) @cacheTag(format: "It's \`odd\` \\\\ */ here$:{$args.id}") @cacheTag(format: "Price\${$args.id}")

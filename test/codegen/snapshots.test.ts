@@ -7,7 +7,16 @@ import { test } from 'node:test';
 import { fixtures, type FixtureName } from './fixtures.js';
 import { assertSnapshot, generate } from './helpers.js';
 
-const cases: FixtureName[] = ['compositeKeys', 'nestedKeys', 'nestedTemplatePaths', 'interfacesAndUnions', 'enumsAndLists', 'escaping', 'noDirectives'];
+const cases: FixtureName[] = [
+  'compositeKeys',
+  'nestedKeys',
+  'nestedTemplatePaths',
+  'interfacesAndUnions',
+  'enumsAndLists',
+  'escaping',
+  'constantTemplates',
+  'noDirectives',
+];
 
 for (const name of cases) {
   test(`output for ${name}`, async () => {
