@@ -7,10 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { parse, Source, concatAST, type GraphQLSchema } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { cacheDirectivesTypeDefsFor } from '../directives/sdl.js';
+import { UsageError } from './exitCodes.js';
 
 /** Reads, merges and builds `files`; adds the cache directive declarations the files lack. */
 export async function loadSchema(files: readonly string[]): Promise<GraphQLSchema> {
-  if (files.length === 0) throw new Error('name at least one SDL file.');
+  if (files.length === 0) throw new UsageError('name at least one SDL file.');
   // One Source per file, so every problem's line and column point into the file it came from.
   const documents = await Promise.all(files.map(async (file) => parse(new Source(await readFile(file, 'utf8'), file))));
   const missing = cacheDirectivesTypeDefsFor(concatAST(documents));

@@ -4,12 +4,20 @@
  *   cachetag validate <schema.graphql>... [--no-session]
  *   cachetag plan <schema.graphql>... [--json]
  *   cachetag invalidate --redis <url> [--cluster] [--prefix <p>] <tag>...
+ *   cachetag stats | inspect | tags | watch --redis <url> ...   (one file each)
  */
 import { parseArgs } from 'node:util';
 import { assertValidTag, buildCachePlan, CacheTagSchemaError, validateCacheDirectives } from '../index.js';
 import { loadSchema } from './loadSchema.js';
 import { privateAncestry, type FieldPlan } from '../engine/plan.js';
 import type { CacheScope } from '../directives/validate.js';
+import { exitCodeOf, exitCodes } from './exitCodes.js';
+import { commandHelp } from './help.js';
+import { inspectCommand } from './inspect.js';
+import { guardInvalidate } from './invalidateGuard.js';
+import { statsCommand } from './stats.js';
+import { tagsCommand } from './tags.js';
+import { watchCommand } from './watch.js';
 
 export const usage = `Usage:
   cachetag validate <schema.graphql>... [--no-session]
@@ -17,6 +25,13 @@ export const usage = `Usage:
   cachetag plan <schema.graphql>... [--json]           print every cached field's policy, tags and list scope
   cachetag invalidate --redis <url> [--cluster] [--prefix <prefix>] <tag>...
                                                        invalidate tags in a Redis store (and everything below them)
+  cachetag stats --redis <url> [--watch <s>]           entries, bytes and top coordinates under the prefix; sequences
+  cachetag inspect --redis <url> <Type.field | key>    entries with their tags, TTL left, size and freshness
+  cachetag tags --redis <url> <tag>...                 the invalidation state of tags and their ancestors
+  cachetag watch --redis <url> [--tag <tag>]...        invalidations as they happen, from every process
+
+Redis commands also take --cluster, --prefix <p>, --shards <n>; every command takes --json and --help.
+Exit codes: 0 ok, 1 failed (problems, Redis unreachable, not acknowledged), 2 usage, 3 not confirmed.
 `;
 
 interface Io {
@@ -27,6 +42,11 @@ interface Io {
 /** Runs the CLI; resolves to the process exit code. */
 export async function runCli(argv: readonly string[], io: Io = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
   const [command, ...rest] = argv;
+  const help = command !== undefined ? commandHelp[command] : undefined;
+  if (help && (rest.includes('--help') || rest.includes('-h'))) {
+    io.out(help);
+    return exitCodes.ok;
+  }
   try {
     switch (command) {
       case 'validate':
@@ -34,7 +54,15 @@ export async function runCli(argv: readonly string[], io: Io = { out: (l) => con
       case 'plan':
         return await plan(rest, io);
       case 'invalidate':
-        return await invalidate(rest, io);
+        return await guardInvalidate(rest, io, invalidate);
+      case 'stats':
+        return await statsCommand(rest, io);
+      case 'inspect':
+        return await inspectCommand(rest, io);
+      case 'tags':
+        return await tagsCommand(rest, io);
+      case 'watch':
+        return await watchCommand(rest, io);
       case undefined:
       case '--help':
       case '-h':
@@ -47,7 +75,7 @@ export async function runCli(argv: readonly string[], io: Io = { out: (l) => con
     }
   } catch (error) {
     io.err(`cachetag ${command}: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    return exitCodeOf(error);
   }
 }
 
@@ -55,12 +83,16 @@ async function validate(args: readonly string[], io: Io): Promise<number> {
   // A sessionId function is assumed, as `plan` and codegen assume it: PRIVATE schemas validate as the README shows them.
   const { values, positionals } = parseArgs({
     args: [...args],
-    options: { session: { type: 'boolean', default: true }, 'no-session': { type: 'boolean', default: false } },
+    options: { session: { type: 'boolean', default: true }, 'no-session': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
     allowPositionals: true,
   });
   const schema = await loadSchema(positionals);
   const hasSessionId = !values['no-session'];
   const { directives, problems } = validateCacheDirectives(schema, { hasSessionId });
+  if (problems.length > 0 && values.json) {
+    io.out(JSON.stringify({ ok: false, problems }, null, 2));
+    return exitCodes.failed;
+  }
   if (problems.length > 0) {
     io.err(new CacheTagSchemaError(problems).message);
     if (!hasSessionId && problems.some((p) => p.message.includes('scope: PRIVATE) needs a sessionId')))
@@ -70,9 +102,14 @@ async function validate(args: readonly string[], io: Io): Promise<number> {
   const cachePlan = buildCachePlan(schema, directives);
   const cached = [...cachePlan.fields.values()].filter((f) => f.mode === 'cache').length;
   const mutations = [...cachePlan.fields.values()].filter((f) => f.mode === 'mutation').length;
-  io.out(
-    `ok: ${cached} cached fields, ${mutations} mutation fields, ${cachePlan.listScopes.size} list scopes, ${[...directives.types.values()].filter((t) => t.keyFields).length} entity types.`,
-  );
+  const entityTypes = [...directives.types.values()].filter((t) => t.keyFields).length;
+  if (values.json) {
+    io.out(
+      JSON.stringify({ ok: true, problems: [], cachedFields: cached, mutationFields: mutations, listScopes: cachePlan.listScopes.size, entityTypes }, null, 2),
+    );
+    return exitCodes.ok;
+  }
+  io.out(`ok: ${cached} cached fields, ${mutations} mutation fields, ${cachePlan.listScopes.size} list scopes, ${entityTypes} entity types.`);
   return 0;
 }
 
