@@ -22,8 +22,16 @@ const specDirectives: Readonly<Record<string, readonly string[]>> = {
   link: [],
 };
 
-/** The names used when the schema links no spec: cachetag's own, and `@key` as in Federation 1 subgraphs. */
-export const defaultDirectiveNames: DirectiveNames = new Map([...ownDirectives, 'key'].map((name) => [name, name]));
+/**
+ * The names used when the schema links no spec: cachetag's own, `@key` as in
+ * Federation 1 subgraphs, and Federation's default namespace, which names
+ * nothing else (a schema whose `@link` was lost on the way still reads).
+ */
+export const defaultDirectiveNames: DirectiveNames = new Map([
+  ...[...ownDirectives, 'key'].map((name): [string, string] => [name, name]),
+  ['federation__key', 'key'],
+  ['federation__cacheTag', 'cacheTag'],
+]);
 
 const linkDirective = buildASTSchema(
   parse(`

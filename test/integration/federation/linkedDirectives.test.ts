@@ -121,3 +121,11 @@ test('cachetag validate reports problems in linked directives under the names th
       `  - Query.product: @federation__cacheTag(format: "P:{$args.skuu}") references argument "skuu", which Query.product does not have; expected one of "sku". Did you mean "sku"? (${file}, line 9, column 67)`,
   );
 });
+
+test("Federation's default namespace is read even when the schema lost its @link (code-first, stripped SDL)", async () => {
+  const h = shop('', 'federation__key', 'federation__cacheTag');
+  assertNoErrors(await h.run('{ product(sku: "a") { name } products { sku } }'));
+  const tagsOf = (prefix: string) => h.store.calls.set.flat().find((e) => e.key.startsWith(prefix))?.tags;
+  assert.deepEqual(tagsOf('Query.product:'), ['Product', 'Product:a']);
+  assert.deepEqual(tagsOf('Query.products:'), ['Catalog', 'Catalog:products', 'Product', 'Product:a']);
+});
