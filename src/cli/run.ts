@@ -118,7 +118,8 @@ async function plan(args: readonly string[], io: Io): Promise<number> {
   const schema = await loadSchema(positionals);
   const { directives, problems } = validateCacheDirectives(schema, { hasSessionId: true });
   if (problems.length > 0) {
-    io.err(new CacheTagSchemaError(problems).message);
+    if (values.json) io.out(JSON.stringify({ ok: false, problems }, null, 2));
+    else io.err(new CacheTagSchemaError(problems).message);
     return 1;
   }
   const cachePlan = buildCachePlan(schema, directives);

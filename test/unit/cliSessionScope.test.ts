@@ -44,3 +44,13 @@ test('plan shows a field reached only below a PRIVATE field as PRIVATE, and one 
   assert.deepEqual([row('Product.reviews').scope, row('Product.reviews').privateBelow], ['PUBLIC', ['Query.me']]);
   assert.deepEqual([row('Query.products').scope, row('Query.products').privateBelow], ['PUBLIC', undefined]);
 });
+
+test('validate --json and plan --json print the problems as JSON', async () => {
+  const ok = await cli('validate', 'schema-examples/shop/schema.graphql', '--json');
+  assert.equal(ok.code, 0);
+  assert.deepEqual(JSON.parse(ok.out), { ok: true, problems: [], cachedFields: 13, mutationFields: 5, listScopes: 0, entityTypes: 5 });
+  const bad = await cli('validate', 'schema-examples/shop/schema.graphql', '--no-session', '--json');
+  assert.equal(bad.code, 1);
+  const parsed = JSON.parse(bad.out) as { ok: boolean; problems: { coordinate: string; directive: string }[] };
+  assert.deepEqual([parsed.ok, parsed.problems.map((p) => `${p.coordinate} @${p.directive}`)], [false, ['Query.me @cacheControl']]);
+});
