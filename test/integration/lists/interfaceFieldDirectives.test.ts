@@ -4,6 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ApolloServer } from '@apollo/server';
+import { cacheDirectivesTypeDefs, createCache } from '../../../src/index.js';
+import { createApolloPlugin } from '../../../src/apollo/index.js';
 import { assertNoErrors, createHarness } from '../../helpers/schema.js';
 
 const typeDefs = /* GraphQL */ `
@@ -75,4 +78,39 @@ test("the implementation keeps its own tags beside the interface's; its own @cac
   );
   assert.equal(field.listScope?.coordinate, 'Shelf.items');
   assert.equal(field.ttlMs, 300_000);
+});
+
+test("through Apollo Server with the plugin (operation tier on), the interface field's scope and tag refresh the list", async () => {
+  const videos = [
+    { id: '1', kind: 'doc' },
+    { id: '2', kind: 'cartoon' },
+  ];
+  const calls: string[] = [];
+  const cache = createCache();
+  const apollo = new ApolloServer({
+    typeDefs: [cacheDirectivesTypeDefs, typeDefs.replace('shelf: Shelf', 'shelf: Shelf @cacheControl(maxAge: 300)')],
+    resolvers: {
+      Query: { shelf: () => ({ id: 's' }) },
+      Shelf: {
+        items: (_: unknown, { kind }: { kind?: string }) => (calls.push(kind ?? 'all'), videos.filter((v) => !kind || v.kind === kind).map((v) => ({ ...v }))),
+      },
+      Mutation: { createVideo: (_: unknown, video: { id: string; kind: string }) => (videos.push({ ...video }), { ...video }) },
+    },
+    plugins: [createApolloPlugin(cache)],
+  });
+  await apollo.start();
+  const run = async (query: string) => {
+    const response = await apollo.executeOperation({ query });
+    await cache.idle();
+    return JSON.parse(JSON.stringify((response.body as { singleResult: { data: unknown } }).singleResult.data)) as unknown;
+  };
+  await run(LISTS);
+  await run(LISTS);
+  assert.deepEqual(calls, ['doc', 'cartoon'], 'the second request was answered from the cache');
+  await run('mutation { createVideo(id: "3", kind: "doc") { id kind } }');
+  assert.deepEqual(ids(await run(LISTS)), { docs: ['1', '3'], cartoons: ['2'] });
+  await cache.invalidate('Shelf:all');
+  await run(LISTS);
+  assert.deepEqual(calls, ['doc', 'cartoon', 'doc', 'doc', 'cartoon']);
+  await apollo.stop();
 });
