@@ -1,23 +1,33 @@
 /**
  * `cachetag stats`: what the Redis store holds under a prefix (entries,
  * bytes, fresh and stale, top coordinates) and how far each shard's
- * invalidation sequence went; `--watch` refreshes it in place.
+ * invalidation sequence went, plus the processes' hit ratio from their
+ * Prometheus endpoints (--metrics); `--watch` refreshes it in place.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { EntryInfo, RedisInspector, ShardState } from '../stores/redis/inspect.js';
-import { exitCodes } from './exitCodes.js';
+import { exitCodes, UsageError } from './exitCodes.js';
 import type { CliIo } from './io.js';
 import { progress, progressDone, redisOptions, withInspector } from './redisTarget.js';
+import { countersSince, hitRatio, scrapeCounters, type ProcessCounters } from './scrapeMetrics.js';
 
-export const statsHelp = `Usage: cachetag stats --redis <url> [--cluster] [--prefix <p>] [--shards <n>] [--json] [--watch <seconds>] [--count <n>]
+export const statsHelp = `Usage: cachetag stats [--redis <url> [--cluster] [--prefix <p>] [--shards <n>]] [--metrics <url>]... [--json] [--watch <seconds>] [--count <n>]
 
-What the store holds under the prefix: entries (fresh and stale), their bytes, the coordinates with the most
-entries, and each shard's invalidation sequence (the number of invalidations since it started). Hit ratios are
-counted in each process, not in Redis: read them from cache.stats() or the Prometheus counters.
---watch refreshes every <seconds> in place (until Ctrl-C, or --count refreshes).`;
+What the store holds under the prefix (--redis): entries (fresh and stale), their bytes, the coordinates with the
+most entries, and each shard's invalidation sequence (the number of invalidations since it started).
+Hit ratios are counted in each process, not in Redis: --metrics <url> (once per instance) reads each instance's
+Prometheus endpoint (registerPrometheusMetrics) and sums hits, misses, bypasses and errors; with --watch, the ratio
+of the last interval is shown too. --watch refreshes every <seconds> in place (until Ctrl-C, or --count refreshes).`;
 
 /** What `stats` reports. */
+export interface StatsReport {
+  readonly store?: StoreStats;
+  readonly processes?: ProcessCounters & { readonly hitRatio?: number };
+  /** With --watch: what moved since the previous refresh. */
+  readonly lastInterval?: ProcessCounters & { readonly hitRatio?: number };
+}
+
 export interface StoreStats {
   readonly prefix: string;
   readonly entries: number;
@@ -31,24 +41,40 @@ export interface StoreStats {
 export async function statsCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
-    options: { ...redisOptions, watch: { type: 'string' }, count: { type: 'string' } },
+    options: { ...redisOptions, watch: { type: 'string' }, count: { type: 'string' }, metrics: { type: 'string', multiple: true } },
     allowPositionals: false,
   });
+  const metrics = values.metrics ?? [];
+  if (!values.redis && metrics.length === 0) throw new UsageError('name a store (--redis <url>) or instances (--metrics <url>), or both.');
   const watchSeconds = values.watch === undefined ? undefined : Number(values.watch);
   if (watchSeconds !== undefined && !(watchSeconds > 0)) throw new Error(`--watch expects a number of seconds > 0; received ${values.watch}.`);
   const count = values.count === undefined ? (watchSeconds ? Infinity : 1) : Number(values.count);
-  await withInspector(values, async (inspector) => {
+  const loop = async (inspector: RedisInspector | undefined) => {
+    let previous: ProcessCounters | undefined;
     for (let round = 0; round < count; round++) {
       if (round > 0) await sleep(watchSeconds! * 1000);
-      const stats = await collectStats(inspector);
-      if (values.json) io.out(JSON.stringify(stats, null, watchSeconds ? undefined : 2));
+      const processes = metrics.length > 0 ? await scrapeCounters(metrics) : undefined;
+      const report: StatsReport = {
+        ...(inspector ? { store: await collectStats(inspector) } : {}),
+        ...(processes ? { processes: withRatio(processes) } : {}),
+        ...(processes && previous ? { lastInterval: withRatio(countersSince(processes, previous)) } : {}),
+      };
+      previous = processes;
+      if (values.json) io.out(JSON.stringify(report, null, watchSeconds ? undefined : 2));
       else {
         if (watchSeconds && process.stdout.isTTY) process.stdout.write('\x1b[H\x1b[2J');
-        for (const line of describeStats(stats)) io.out(line);
+        for (const line of describeReport(report)) io.out(line);
       }
     }
-  });
+  };
+  if (values.redis) await withInspector(values, loop);
+  else await loop(undefined);
   return exitCodes.ok;
+}
+
+function withRatio(counters: ProcessCounters): ProcessCounters & { hitRatio?: number } {
+  const ratio = hitRatio(counters.hits, counters.misses);
+  return { ...counters, ...(ratio !== undefined ? { hitRatio: ratio } : {}) };
 }
 
 /** Scans the prefix once. */
@@ -72,6 +98,22 @@ export async function collectStats(inspector: RedisInspector): Promise<StoreStat
     topCoordinates: [...byCoordinate.values()].sort((a, b) => b.entries - a.entries || b.bytes - a.bytes).slice(0, 10),
     sequences,
   };
+}
+
+function describeReport(report: StatsReport): string[] {
+  return [
+    ...(report.store ? describeStats(report.store) : []),
+    ...(report.processes ? describeCounters(`${report.processes.instances} instance${report.processes.instances === 1 ? '' : 's'}`, report.processes) : []),
+    ...(report.lastInterval ? describeCounters('last interval', report.lastInterval) : []),
+  ];
+}
+
+function describeCounters(label: string, c: ProcessCounters & { hitRatio?: number }): string[] {
+  const ratio = c.hitRatio === undefined ? 'no lookups' : `hit ratio ${(c.hitRatio * 100).toFixed(1)}%`;
+  const errors = Object.entries(c.errors).filter(([, n]) => n > 0);
+  return [
+    `${label}: ${ratio} (fields: ${c.hits} hits, ${c.misses} misses, ${c.bypasses} bypasses; operations: ${c.operationHits} hits, ${c.operationMisses} misses, ${c.operationBypasses} bypasses); ${c.invalidations} invalidations${errors.length ? `; errors ${errors.map(([code, n]) => `${code} ${n}`).join(', ')}` : ''}`,
+  ];
 }
 
 function describeStats(stats: StoreStats): string[] {

@@ -57,12 +57,8 @@ test('stats counts the entries under the prefix by coordinate, with the sequence
   if (!f) return;
   const json = await f.cli('stats', '--redis', f.url, '--prefix', f.prefix, '--json');
   assert.equal(json.code, 0, json.err);
-  const stats = JSON.parse(json.out) as {
-    entries: number;
-    fresh: number;
-    stale: number;
-    bytes: number;
-    topCoordinates: { coordinate: string; entries: number }[];
+  const { store: stats } = JSON.parse(json.out) as {
+    store: { entries: number; fresh: number; stale: number; bytes: number; topCoordinates: { coordinate: string; entries: number }[] };
   };
   assert.equal(stats.entries, 3);
   assert.equal(stats.fresh, 3);
@@ -194,8 +190,8 @@ test('invalidate asks before a broad tag: refused without --yes (exit 3, nothing
   const refused = await f.cli('invalidate', ...base, 'Product');
   assert.equal(refused.code, 3);
   assert.match(refused.err, /not confirmed: Product would invalidate a whole type; add --yes/);
-  const stats = JSON.parse((await f.cli('stats', ...base, '--json')).out) as { fresh: number };
-  assert.equal(stats.fresh, 3, 'nothing was invalidated');
+  const stats = JSON.parse((await f.cli('stats', ...base, '--json')).out) as { store: { fresh: number } };
+  assert.equal(stats.store.fresh, 3, 'nothing was invalidated');
 });
 
 test('every command has --help, and usage mistakes exit 2', async () => {

@@ -25,7 +25,7 @@ test('stats, inspect and tags read every shard of a cluster', async (t) => {
   const base = ['--cluster', '--redis', `redis://127.0.0.1:${cluster.nodes[0]!.port}`, '--prefix', prefix, '--json'];
   const stats = await cli('stats', ...base);
   assert.equal(stats.code, 0, stats.err);
-  const parsed = JSON.parse(stats.out) as { entries: number; stale: number; sequences: unknown[] };
+  const parsed = (JSON.parse(stats.out) as { store: { entries: number; stale: number; sequences: unknown[] } }).store;
   assert.deepEqual([parsed.entries, parsed.stale, parsed.sequences.length], [40, 2, 16]);
 
   const inspect = await cli('inspect', ...base, 'Query.product');
