@@ -14,6 +14,7 @@ export {
   type StoredResponseOptions,
   type StoredResponseRequest,
 } from './engine/engine.js';
+export { defaultFlightTimeoutMs, defaultMaxFlightJoiners, type FlightOptions } from './engine/flightOptions.js';
 export { cacheDirectivesTypeDefs, cacheDirectivesTypeDefsFor } from './directives/sdl.js';
 export {
   validateCacheDirectives,

@@ -47,7 +47,8 @@ import { allListsTag, entityListTags, listEntryTag } from '../tags/listTags.js';
 import { canonicalize, describeKey, entryKey, type KeyParts } from './key.js';
 import { canonicalArguments } from './argumentKey.js';
 import { buildCachePlan, type CachePlan, type FieldPlan } from './plan.js';
-import { SingleFlight, type FlightResult } from './singleFlight.js';
+import { SingleFlight, type FlightResult, type JoinedResult } from './singleFlight.js';
+import { flightOptions, type FlightOptions } from './flightOptions.js';
 import { analyzeOperation, operationKey } from './operation.js';
 import { memoizeString } from './memo.js';
 import { cacheControlValue } from './policy.js';
@@ -126,7 +127,7 @@ export interface Logger {
 /** Default `sessionId`: none, so PRIVATE fields are rejected at schema build. */
 export const defaultSessionId: SessionIdFunction | undefined = undefined;
 
-export interface CacheOptions {
+export interface CacheOptions extends FlightOptions {
   /** Where entries live. Default: `createMemoryStore()` (bounded, in-process). */
   store?: Store;
   /** Keys PRIVATE fields per user. Required when the schema has `@cacheControl(scope: PRIVATE)`. */
@@ -248,7 +249,7 @@ export function createCache(options: CacheOptions = {}): Cache {
   const strict = options.strict ?? false;
   const logger: Logger = options.logger ?? console;
   const stats = createStats();
-  const flights = new SingleFlight();
+  const flights = new SingleFlight(flightOptions(options));
   const scopes = new WeakMap<object, RequestScope>();
   const plans = new WeakMap<GraphQLSchema, CachePlan>();
   let latestPlan: CachePlan | undefined;
@@ -418,9 +419,10 @@ export function createCache(options: CacheOptions = {}): Cache {
     }
 
     const joined = flights.join(key, lookup.seq);
+    if (joined === 'full') return bypass('flight-full', keyParts);
     if (joined) {
       stats.joinedFlights++;
-      let shared: FlightResult;
+      let shared: JoinedResult;
       try {
         shared = await joined;
       } catch (error) {
@@ -428,16 +430,20 @@ export function createCache(options: CacheOptions = {}): Cache {
         report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'bypass', reason: 'error', key }, keyParts);
         throw error;
       }
+      if (shared === 'timeout') return bypass('flight-timeout', keyParts);
       if (shared.frame !== undefined) {
         const [tags, value] = decodeEntry(codec, shared.frame);
         report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'miss', reason: 'joined-flight', key }, keyParts, tags);
         return value;
       }
+      // What the first request could not cache is not cacheable for its joiners either: the same bypass, so no
+      // response built on it is stored (a null is shared as is; anything else is resolved again, never shared).
+      const reason = shared.reason ?? 'unserializable';
       if (shared.value === null || shared.value === undefined) {
-        report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'miss', reason: 'joined-flight', key }, keyParts);
+        report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'bypass', reason, key }, keyParts);
         return shared.value;
       }
-      return bypass('unserializable', keyParts);
+      return bypass(reason, keyParts);
     }
 
     let outcomeReason: FieldReason = missReason;
@@ -447,7 +453,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       const fill = prepareFill(cachePlan, plan, value, fieldTags, context, info);
       if (typeof fill === 'string') {
         outcomeReason = fill;
-        return { value, frame: undefined };
+        return { value, frame: undefined, reason: fill };
       }
       entryTags = fill.tags;
       fills.push({ key, value: fill.frame, tags: expandTags(fill.tags), ttlMs: plan.ttlMs, fetchSeq: lookup.seq as StoreSeq });

@@ -3,15 +3,21 @@
  * process. As in DataLoader, it falls out of caching the *promise*: the first
  * miss stores its promise under the key, later misses await it.
  *
- * Two rules keep it safe:
+ * Four rules keep it safe:
  * - A flight is joined only by a miss that saw the same store sequence as the
  *   flight's own lookup. A different sequence means an invalidation happened
  *   in between, and the flight may be reading data from before it.
  * - A flight leaves the map when it settles, fulfilled or rejected, so a
  *   failure is shared only with the waiters already there, never with later
  *   requests, and nothing stays in flight.
+ * - A flight has a deadline: when it passes, the flight leaves the map (later
+ *   misses start their own) and its joiners stop waiting (they run their own
+ *   resolver), so one resolver that never settles cannot block its key.
+ * - A flight takes a bounded number of joiners; past it, misses run their own
+ *   resolver, so one hot key cannot pile up unbounded waiting requests.
  */
 import type { StoreSeq } from '../stores/types.js';
+import type { FieldReason } from '../metrics/events.js';
 
 /** What a flight shares with its joiners. */
 export interface FlightResult {
@@ -23,35 +29,83 @@ export interface FlightResult {
    * (joiners then run the resolver themselves).
    */
   readonly frame: Uint8Array | undefined;
+  /**
+   * Why the value was not cached, when it was not (`frame` undefined): joiners
+   * report the same bypass, so nothing the first request could not cache
+   * becomes cacheable for those who joined it.
+   */
+  readonly reason?: FieldReason;
+}
+
+/** What a joiner gets: the flight's result, or `'timeout'` when the flight's deadline passed first. */
+export type JoinedResult = FlightResult | 'timeout';
+
+export interface SingleFlightOptions {
+  /** Milliseconds after its start at which a flight is abandoned by its joiners; `Infinity` for never. */
+  readonly timeoutMs: number;
+  /** The most requests that may wait on one flight. */
+  readonly maxJoiners: number;
 }
 
 interface Flight {
   readonly seq: StoreSeq;
   readonly promise: Promise<FlightResult>;
+  /** Resolves with `'timeout'` at the deadline; created with the first joiner, so a flight nobody joins costs no promise. */
+  deadline: Promise<'timeout'> | undefined;
+  expire: ((value: 'timeout') => void) | undefined;
+  expired: boolean;
+  joiners: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 export class SingleFlight {
   readonly #flights = new Map<string, Flight>();
+  readonly #timeoutMs: number;
+  readonly #maxJoiners: number;
+
+  constructor(options: SingleFlightOptions) {
+    this.#timeoutMs = options.timeoutMs;
+    this.#maxJoiners = options.maxJoiners;
+  }
 
   /** The number of flights in progress. */
   get size(): number {
     return this.#flights.size;
   }
 
-  /** The promise of a flight on `key` that started from the same sequence, if any. */
-  join(key: string, seq: StoreSeq): Promise<FlightResult> | undefined {
+  /**
+   * Joins a flight on `key` that started from the same sequence: its result
+   * (or `'timeout'` at its deadline), `'full'` when it has as many joiners as
+   * allowed, undefined when there is none to join.
+   */
+  join(key: string, seq: StoreSeq): Promise<JoinedResult> | 'full' | undefined {
     const flight = this.#flights.get(key);
-    return flight && flight.seq === seq ? flight.promise : undefined;
+    if (!flight || flight.seq !== seq || flight.expired) return undefined;
+    if (flight.joiners >= this.#maxJoiners) return 'full';
+    flight.joiners++;
+    if (this.#timeoutMs === Number.POSITIVE_INFINITY) return flight.promise;
+    flight.deadline ??= new Promise<'timeout'>((resolve) => (flight.expire = resolve));
+    return Promise.race([flight.promise, flight.deadline]);
   }
 
   /** Starts a flight on `key`; it replaces an older flight on the same key (one from an older sequence). */
   start(key: string, seq: StoreSeq, run: () => Promise<FlightResult>): Promise<FlightResult> {
     const promise = run();
-    const flight: Flight = { seq, promise };
+    const flight: Flight = { seq, promise, deadline: undefined, expire: undefined, expired: false, joiners: 0, timer: undefined };
     this.#flights.set(key, flight);
     const leave = () => {
+      if (flight.timer !== undefined) clearTimeout(flight.timer);
       if (this.#flights.get(key) === flight) this.#flights.delete(key);
     };
+    if (this.#timeoutMs !== Number.POSITIVE_INFINITY) {
+      flight.timer = setTimeout(() => {
+        flight.expired = true;
+        flight.expire?.('timeout');
+        if (this.#flights.get(key) === flight) this.#flights.delete(key);
+      }, this.#timeoutMs);
+      // A deadline must not keep a process alive that has nothing else to do.
+      flight.timer.unref?.();
+    }
     promise.then(leave, leave);
     return promise;
   }

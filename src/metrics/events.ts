@@ -35,7 +35,11 @@ export type FieldReason =
   | 'error'
   | 'store-error'
   /** Resolved inside a mutation operation: nothing of a write's operation is read from or written to the cache. */
-  | 'mutation';
+  | 'mutation'
+  /** A concurrent request's resolver call on the same key did not settle within `flightTimeoutMs`. */
+  | 'flight-timeout'
+  /** As many requests as `maxFlightJoiners` already waited on a concurrent resolver call on the same key. */
+  | 'flight-full';
 
 /** Published on {@link fieldChannel} once per cached field resolution. */
 export interface FieldEvent {
