@@ -495,7 +495,7 @@ export function createCache(options: CacheOptions = {}): Cache {
     );
     if (problem) {
       warnOnce(`derive:${plan.coordinate}:${problem.kind}`, describeDeriveProblem(plan, problem));
-      return problem.kind === 'too-deep' ? 'unserializable' : problem.kind;
+      return problem.kind === 'too-deep' || problem.kind === 'unreadable' ? 'unserializable' : problem.kind;
     }
     try {
       assertEncodable(value, () => plan.coordinate);
@@ -553,13 +553,19 @@ export function createCache(options: CacheOptions = {}): Cache {
     }
     if (result) {
       const onObject = (type: GraphQLObjectType, object: object) => addListTagsOf(cachePlan, type, object, tags, plan.coordinate);
+      // The write happened: an unreadable property (an unloaded relation) must not cost the rest of the invalidation.
+      const onUnreadable = (coordinate: string, error: unknown) =>
+        warnOnce(
+          `mutation-unreadable:${plan.coordinate}:${coordinate}`,
+          `${plan.coordinate} returned a value whose ${coordinate} threw when read (${error instanceof Error ? error.message : String(error)}); the entities it would hold were not invalidated, everything else was.`,
+        );
       const fallbacks = new Set<string>();
       let problem: DeriveProblem | undefined;
       try {
         problem = await deriveTagsAwaitingTypes(
           info.returnType,
           result.value,
-          { schema: cachePlan.schema, types: cachePlan.types, contextValue: context, info, onObject },
+          { schema: cachePlan.schema, types: cachePlan.types, contextValue: context, info, onObject, onUnreadable },
           tags,
           fallbacks,
         );
@@ -580,7 +586,7 @@ export function createCache(options: CacheOptions = {}): Cache {
         );
       }
       if (problem) {
-        const fallback = problem.kind === 'too-deep' ? undefined : problem.typeName;
+        const fallback = problem.kind === 'too-deep' || problem.kind === 'unreadable' ? undefined : problem.typeName;
         if (fallback) tags.add(fallback);
         warnOnce(
           `mutation-derive:${plan.coordinate}:${problem.kind}`,
@@ -1013,5 +1019,7 @@ function describeDeriveProblem(plan: FieldPlan, problem: DeriveProblem): string 
       return `${plan.coordinate} returned a value of type ${problem.typeName} without its key fields (${problem.keyFields}) in the raw value, so it cannot be tagged and was served uncached. Include the key fields in what the resolver returns.`;
     case 'too-deep':
       return `${plan.coordinate} returned a value nested too deeply to derive its tags; it was served uncached.`;
+    case 'unreadable':
+      return `${plan.coordinate} returned a value whose ${problem.coordinate} threw when read (${problem.message}), so its tags are unknown and it was served uncached.`;
   }
 }

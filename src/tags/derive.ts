@@ -45,13 +45,20 @@ export interface DeriveContext {
   readonly onPendingType?: (value: object, answer: PromiseLike<unknown>, type: GraphQLAbstractType) => void;
   /** When given, a value whose concrete type cannot be found is handed over here and the walk goes on past it. */
   readonly onUnresolved?: (type: GraphQLAbstractType, value: object) => void;
+  /**
+   * Called for a property whose reading threw (an ORM relation that was not loaded), which the walk then skips.
+   * Without it such a property is a problem: nothing below it can be seen, so a value holding it cannot be tagged.
+   */
+  readonly onUnreadable?: (coordinate: string, error: unknown) => void;
 }
 
 /** Why tags could not be derived soundly; the value must then not be cached. */
 export type DeriveProblem =
   | { readonly kind: 'unresolved-type'; readonly typeName: string }
   | { readonly kind: 'entity-without-key'; readonly typeName: string; readonly keyFields: string }
-  | { readonly kind: 'too-deep' };
+  | { readonly kind: 'too-deep' }
+  /** Reading the property of a field (`coordinate`) threw: what it holds is unknown. */
+  | { readonly kind: 'unreadable'; readonly typeName: string; readonly coordinate: string; readonly message: string };
 
 /** The identity of an entity value: its tag, or undefined when the type is no entity or a key is missing. */
 export function entityIdentity(type: TypeCacheInfo | undefined, value: unknown): { tag: string; key: Record<string, unknown> } | undefined {
@@ -61,7 +68,7 @@ export function entityIdentity(type: TypeCacheInfo | undefined, value: unknown):
   for (const path of type.keyFields) {
     let current: unknown = value;
     for (const segment of path) {
-      current = current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[segment] : undefined;
+      current = current !== null && typeof current === 'object' ? readOrUndefined(current, segment) : undefined;
     }
     if (typeof current === 'string' ? current.length === 0 : typeof current !== 'number' && typeof current !== 'bigint' && typeof current !== 'boolean') {
       return undefined;
@@ -124,10 +131,32 @@ function walk(type: GraphQLOutputType, value: unknown, context: DeriveContext, s
     // A scoped list carried in the raw value (no resolver of its own): the value depends on that list's scope.
     const scope = context.listScopes?.get(`${concrete.name}.${name}`);
     if (scope) sink.add(listEntryTag(scope, { $parent: value }));
-    const problem = walk(field.type, (value as Record<string, unknown>)[name], context, sink, depth + 1, seen);
+    let property: unknown;
+    try {
+      property = (value as Record<string, unknown>)[name];
+    } catch (error) {
+      // A throwing accessor (an unloaded ORM relation): the response cannot contain what it would hold unless a
+      // resolver of its own supplies it, but this walk cannot see inside, so it is a problem unless skipping is asked.
+      const coordinate = `${concrete.name}.${name}`;
+      if (context.onUnreadable) {
+        context.onUnreadable(coordinate, error);
+        continue;
+      }
+      return { kind: 'unreadable', typeName: concrete.name, coordinate, message: error instanceof Error ? error.message : String(error) };
+    }
+    const problem = walk(field.type, property, context, sink, depth + 1, seen);
     if (problem) return problem;
   }
   return undefined;
+}
+
+/** A property, or undefined when reading it throws (a key field behind a throwing accessor counts as missing). */
+function readOrUndefined(object: object, key: string): unknown {
+  try {
+    return (object as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -81,7 +81,7 @@ test('a class instance is served uncached, with one warning that names the field
   assert.equal(h.calls.classy, 2);
   assert.equal(h.store.calls.set.length, 0);
   assert.deepEqual(h.warnings, [
-    '[cachetag] Query.classy returned a value that cachetag cannot cache: the value holds an instance of BookRecord. Return plain objects, arrays and scalars (Dates and byte arrays are fine); the value was served uncached.',
+    '[cachetag] Query.classy returned a value that cachetag cannot cache: the value holds an instance of BookRecord. Return plain objects, arrays and scalars (Dates and Buffers are fine); the value was served uncached.',
   ]);
 });
 
