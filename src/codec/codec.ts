@@ -34,7 +34,10 @@ export const defaultMaxValueBytes = 8 * 1024 * 1024;
 export interface Codec {
   /** Encodes a value; throws `VALUE_TOO_LARGE` above `maxValueBytes`. The caller checks encodability first. */
   encode(value: unknown): Uint8Array;
-  /** Decodes a frame; throws `CODEC_CORRUPT` or `VALUE_TOO_LARGE` on bad bytes, never hangs. */
+  /**
+   * Decodes a frame; throws `CODEC_CORRUPT` or `VALUE_TOO_LARGE` on bad bytes, never hangs. The value shares no
+   * memory with the frame: each call returns a fresh copy.
+   */
   decode(frame: Uint8Array): unknown;
 }
 
@@ -57,7 +60,10 @@ export function createCodec(options: CodecOptions = {}): Codec {
   }
   // useRecords: false keeps frames self-describing, so any process (or another
   // version of this library) decodes them without shared structure state.
-  const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true, int64AsType: 'bigint', useBigIntExtension: true });
+  // copyBuffers: a decoded Buffer is a copy, not a view of the frame: the frame may be the very bytes a store holds
+  // (the memory store hands out its own) or share them with other requests (a joined flight), and a resolver that
+  // scrubs a Buffer in place must change only its own copy.
+  const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true, int64AsType: 'bigint', useBigIntExtension: true, copyBuffers: true });
 
   return {
     encode(value) {

@@ -95,7 +95,8 @@ export interface StoredResponse {
   readonly body: string;
   /**
    * The same body as UTF-8 bytes, as stored: write these when the server accepts bytes (`response.end(bytes)`), which
-   * spares decoding the text and encoding it again. Do not modify them.
+   * spares decoding the text and encoding it again. They are this call's own copy: modifying them changes nothing
+   * stored.
    */
   readonly bytes: Uint8Array;
   /** The `Cache-Control` value of the original response (`max-age=60, public`), when it had one. */
