@@ -49,6 +49,7 @@ import { canonicalArguments } from './argumentKey.js';
 import { buildCachePlan, type CachePlan, type FieldPlan } from './plan.js';
 import { SingleFlight, type FlightResult, type JoinedResult } from './singleFlight.js';
 import { flightOptions, type FlightOptions } from './flightOptions.js';
+import { versionOption, versionedSchemaHash } from './version.js';
 import { analyzeOperation, operationKey } from './operation.js';
 import { memoizeString } from './memo.js';
 import { cacheControlValue } from './policy.js';
@@ -145,6 +146,12 @@ export interface CacheOptions extends FlightOptions {
    * store should agree on the time: a clock ahead shortens what they store, one behind lengthens it by the skew.
    */
   clock?: Clock;
+  /**
+   * What this deploy's resolvers return, as a string that changes when they do (a release, a commit). It enters
+   * every key but no tag: deploys with one SDL and different resolvers never read each other's entries, and
+   * invalidations still reach every version. Default: none (keys depend on the schema alone).
+   */
+  version?: string;
 }
 
 /** A cache: give it a schema (through the Apollo plugin or {@link Cache.instrumentSchema}) and it caches resolver results. */
@@ -246,6 +253,7 @@ export function createCache(options: CacheOptions = {}): Cache {
     throw invalidOption('createCache', 'clock', 'an object with a now() method returning milliseconds since the epoch', options.clock);
   }
   const clock: Clock = options.clock ?? Date;
+  const version = versionOption(options.version);
   const sessionId = options.sessionId;
   const strict = options.strict ?? false;
   const logger: Logger = options.logger ?? console;
@@ -735,7 +743,9 @@ export function createCache(options: CacheOptions = {}): Cache {
       const existing = plans.get(schema);
       if (existing) return existing;
       const directives = assertValidCacheDirectives(schema, { hasSessionId: sessionId !== undefined });
-      const cachePlan = buildCachePlan(schema, directives);
+      const built = buildCachePlan(schema, directives);
+      // The version enters keys through the schema hash every key carries.
+      const cachePlan: CachePlan = version === undefined ? built : { ...built, schemaHash: versionedSchemaHash(built.schemaHash, version) };
       // Inheriting scalar fields with @cacheTag templates report their tags, for the operation tier.
       for (const [coordinate, templates] of cachePlan.inheritingFields) {
         if (templates.length === 0) continue;

@@ -40,7 +40,10 @@ export interface FieldPlan {
 
 export interface CachePlan {
   readonly schema: GraphQLSchema;
-  /** A hash of the schema with its directives: part of every key, so a changed schema never reads old entries. */
+  /**
+   * A hash of the schema with its directives (and of the cache's `version`, in a plan a cache built): part of every
+   * key, so a changed schema (or deploy) never reads old entries.
+   */
   readonly schemaHash: string;
   readonly types: ReadonlyMap<string, TypeCacheInfo>;
   readonly fields: ReadonlyMap<string, FieldPlan>;
