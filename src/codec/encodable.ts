@@ -30,24 +30,24 @@ export const MAX_SHARED_EXPANSION = 100_000;
  */
 export function assertEncodable(value: unknown, describe: () => string): void {
   const state: WalkState = { seen: new Map(), distinct: 0 };
-  let result: number | string;
+  let result: number | Problem;
   try {
-    result = check(value, '', 0, state);
+    result = check(value, 0, state);
   } catch (error) {
-    // A Proxy trap or an accessor outside the places read under their own try: refused all the same.
-    result = `reading the value threw (${error instanceof Error ? error.message : String(error)})`;
+    // A Proxy trap throwing somewhere the walk does not expect it: refused all the same.
+    result = { path: [], what: `reading it threw (${messageOf(error)})` };
   }
-  if (typeof result === 'string') {
+  if (typeof result !== 'number') {
     throw new CacheTagError(
       'UNSERIALIZABLE_VALUE',
-      `${describe()} returned a value that cachetag cannot cache: ${result}. Return plain objects, arrays and scalars (Dates and Buffers are fine); the value was served uncached.`,
+      `${describe()} returned a value that cachetag cannot cache: ${at(result.path)} ${result.what}. Return plain objects, arrays and scalars (Dates and Buffers are fine); the value was served uncached.`,
     );
   }
   const written = sizeOf(result);
   if (written - state.distinct > Math.max(MAX_SHARED_EXPANSION, state.distinct)) {
     throw new CacheTagError(
       'VALUE_TOO_LARGE',
-      `${describe()} returned a value whose shared sub-objects (the same object under several properties) would be encoded once per reference: ${written > 1e15 ? 'more than 10^15' : written} nodes for ${state.distinct} distinct ones. It was served uncached; return a tree, or only what the schema selects.`,
+      `${describe()} returned a value whose shared sub-objects (the same object under several properties) would be encoded once per reference: ${written >= MAX_COUNTED_SIZE ? `more than ${MAX_COUNTED_SIZE}` : written} nodes for ${state.distinct} distinct ones. It was served uncached; return a tree, or only what the schema selects.`,
     );
   }
 }
@@ -59,6 +59,12 @@ interface WalkState {
   distinct: number;
 }
 
+/** What makes a value unencodable, and where: the path is collected (innermost first) only once a problem is found. */
+interface Problem {
+  readonly path: (string | number)[];
+  readonly what: string;
+}
+
 // A walk result packs the size of a node's subtree as msgpack writes it (shared objects counted once per reference)
 // with its height in objects: size * HEIGHT_SPAN + height. Sizes are capped so the packing stays exact.
 const HEIGHT_SPAN = 128;
@@ -67,91 +73,85 @@ const LEAF = 1 * HEIGHT_SPAN;
 const pack = (size: number, height: number) => Math.min(size, MAX_COUNTED_SIZE) * HEIGHT_SPAN + height;
 const sizeOf = (packed: number) => Math.floor(packed / HEIGHT_SPAN);
 const heightOf = (packed: number) => packed % HEIGHT_SPAN;
+const problem = (what: string): Problem => ({ path: [], what });
 
 /** The packed size and height of `value`, or what makes it unencodable. */
-function check(value: unknown, path: string, depth: number, state: WalkState): number | string {
+function check(value: unknown, depth: number, state: WalkState): number | Problem {
   state.distinct++;
   switch (typeof value) {
     case 'string':
-      return isWellFormed(value) ? LEAF : `${at(path)} holds a string with a lone surrogate (it would come back with U+FFFD in its place)`;
+      return isWellFormed(value) ? LEAF : problem('holds a string with a lone surrogate (it would come back with U+FFFD in its place)');
     case 'number':
-      return value !== 0 || 1 / value > 0 ? LEAF : `${at(path)} holds -0 (it would come back as 0)`;
+      return value !== 0 || 1 / value > 0 ? LEAF : problem('holds -0 (it would come back as 0)');
     case 'boolean':
     case 'bigint':
     case 'undefined':
       return LEAF;
     case 'function':
     case 'symbol':
-      return `${at(path)} holds ${describeValue(value)}`;
+      return problem(`holds ${describeValue(value)}`);
   }
   if (value === null) return LEAF;
   const object = value as object;
   const proto = Object.getPrototypeOf(object) as unknown;
   if (object instanceof Date) {
-    if (proto !== Date.prototype) return `${at(path)} holds ${describeValue(object)} (it would come back as a plain Date)`;
-    if (Reflect.ownKeys(object).length > 0) return `${at(path)} holds a Date with properties of its own (they would be dropped)`;
+    if (proto !== Date.prototype) return problem(`holds ${describeValue(object)} (it would come back as a plain Date)`);
+    if (Reflect.ownKeys(object).length > 0) return problem('holds a Date with properties of its own (they would be dropped)');
     return LEAF;
   }
   if (object instanceof Uint8Array) {
-    if (proto !== Buffer.prototype) return `${at(path)} holds ${describeValue(object)} (it would come back as a Buffer, whose JSON differs): return a Buffer`;
-    return LEAF;
+    return proto === Buffer.prototype ? LEAF : problem(`holds ${describeValue(object)} (it would come back as a Buffer, whose JSON differs): return a Buffer`);
   }
   const known = state.seen.get(object);
   if (known !== undefined) {
-    if (known < 0) return `${at(path)} is a circular reference`;
+    if (known < 0) return problem('is a circular reference');
     // Shared, not circular: walked already; msgpack writes it again here, so it counts again, without a second walk.
     state.distinct--;
-    if (depth + heightOf(known) > MAX_VALUE_DEPTH) return `${at(path)} is nested more than ${MAX_VALUE_DEPTH} levels deep`;
-    return known;
+    return depth + heightOf(known) > MAX_VALUE_DEPTH ? problem(`is nested more than ${MAX_VALUE_DEPTH} levels deep`) : known;
   }
-  if (depth >= MAX_VALUE_DEPTH) return `${at(path)} is nested more than ${MAX_VALUE_DEPTH} levels deep`;
+  if (depth >= MAX_VALUE_DEPTH) return problem(`is nested more than ${MAX_VALUE_DEPTH} levels deep`);
   const isArray = Array.isArray(object);
-  if (isArray ? proto !== Array.prototype : proto !== Object.prototype && proto !== null) return `${at(path)} holds ${describeValue(object)}`;
+  if (isArray ? proto !== Array.prototype : proto !== Object.prototype && proto !== null) return problem(`holds ${describeValue(object)}`);
   state.seen.set(object, -1);
   let size = 1;
   let height = 0;
-  if (isArray) {
-    const array = object as unknown[];
-    for (let i = 0; i < array.length; i++) {
-      const item = read(array as unknown as Record<number, unknown>, i);
-      if (item === UNREADABLE) return `${at(`${path}[${i}]`)} threw when read (${unreadableMessage})`;
-      if (item === undefined && !(i in array)) return `${at(path)} is a sparse array (its holes would come back as undefined)`;
-      const found = check(item, `${path}[${i}]`, depth + 1, state);
-      if (typeof found === 'string') return found;
-      size += sizeOf(found);
-      if (heightOf(found) > height) height = heightOf(found);
+  let at: string | number = '';
+  try {
+    if (isArray) {
+      const array = object as unknown[];
+      for (let i = 0; i < array.length; i++) {
+        at = i;
+        const item = array[i];
+        if (item === undefined && !(i in array)) return problem('is a sparse array (its holes would come back as undefined)');
+        const found = check(item, depth + 1, state);
+        if (typeof found !== 'number') return (found.path.push(i), found);
+        size += sizeOf(found);
+        if (heightOf(found) > height) height = heightOf(found);
+      }
+    } else {
+      const keys = Object.keys(object);
+      if (Reflect.ownKeys(object).length !== keys.length) return problem(`has ${hiddenProperty(object)} (it would be dropped)`);
+      for (const key of keys) {
+        at = key;
+        if (key === '__proto__') return { path: [key], what: 'is an own "__proto__" property (it would come back renamed)' };
+        if (!isWellFormed(key)) return { path: [key], what: 'is a key with a lone surrogate (it would come back with U+FFFD in its place)' };
+        const found = check((object as Record<string, unknown>)[key], depth + 1, state);
+        if (typeof found !== 'number') return (found.path.push(key), found);
+        size += sizeOf(found) + 1;
+        if (heightOf(found) > height) height = heightOf(found);
+      }
     }
-  } else {
-    const keys = Object.keys(object);
-    if (Reflect.ownKeys(object).length !== keys.length) return `${at(path)} has ${hiddenProperty(object)} (it would be dropped)`;
-    for (const key of keys) {
-      const member = path ? `${path}.${key}` : key;
-      if (key === '__proto__') return `${at(member)} is an own "__proto__" property (it would come back renamed)`;
-      if (!isWellFormed(key)) return `${at(member)} is a key with a lone surrogate (it would come back with U+FFFD in its place)`;
-      const item = read(object as Record<string, unknown>, key);
-      if (item === UNREADABLE) return `${at(member)} threw when read (${unreadableMessage})`;
-      const found = check(item, member, depth + 1, state);
-      if (typeof found === 'string') return found;
-      size += sizeOf(found) + 1;
-      if (heightOf(found) > height) height = heightOf(found);
-    }
+  } catch (error) {
+    // An accessor that throws (an ORM relation that was not loaded): the value cannot be read, so it is not cached.
+    return { path: [at], what: `threw when read (${messageOf(error)})` };
   }
   const packed = pack(size, height + 1);
   state.seen.set(object, packed);
   return packed;
 }
 
-const UNREADABLE = Symbol('unreadable');
-let unreadableMessage = '';
-
-/** A property, or UNREADABLE when its accessor throws (an ORM relation that was not loaded). */
-function read(object: Record<string | number, unknown>, key: string | number): unknown {
-  try {
-    return object[key];
-  } catch (error) {
-    unreadableMessage = error instanceof Error ? error.message : String(error);
-    return UNREADABLE;
-  }
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function hiddenProperty(object: object): string {
@@ -166,6 +166,13 @@ function isWellFormed(text: string): boolean {
   return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
-function at(path: string): string {
-  return path ? `"${path}"` : 'the value';
+/** `"a.b[0]"` for a path collected innermost first, `the value` for the root. */
+function at(path: readonly (string | number)[]): string {
+  if (path.length === 0) return 'the value';
+  let text = '';
+  for (let i = path.length - 1; i >= 0; i--) {
+    const segment = path[i]!;
+    text += typeof segment === 'number' ? `[${segment}]` : text ? `.${segment}` : segment;
+  }
+  return `"${text}"`;
 }
