@@ -92,7 +92,7 @@ async function redisStore(t: TestContext): Promise<Store | undefined> {
   const redis = await connectOrSkip(t);
   if (!redis) return undefined;
   const prefix = uniquePrefix('scrub');
-  const store = createRedisStore({ client: redis.template(), prefix });
+  const store = createRedisStore({ client: redis.template(), prefix, readTimeoutMs: 2000, writeTimeoutMs: 2000 });
   onCleanup(t, () => deletePrefix(redis.admin, prefix));
   assert.ok(await store.whenConnected());
   return store;
