@@ -4,8 +4,11 @@
  * store its response (which would carry no tags and survive every invalidation until its TTL).
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
+import type { Store } from '../../../src/index.js';
+import { createRedisStore } from '../../../src/stores/redis/index.js';
 import { gate, startApollo, until } from '../../helpers/apolloHarness.js';
+import { connectOrSkip, deletePrefix, onCleanup, uniquePrefix } from '../../helpers/redis.js';
 
 const typeDefs = /* GraphQL */ `
   type Query {
@@ -20,22 +23,26 @@ const typeDefs = /* GraphQL */ `
   }
 `;
 
-test('a null shared with a joined request is not stored, so a later create is seen at once', async (t) => {
+async function sharedNull(t: TestContext, store?: Store): Promise<void> {
   const products = new Map<string, { id: string; name: string }>();
   let release = gate();
   let calls = 0;
-  const h = await startApollo(typeDefs, {
-    Query: {
-      product: async (_: unknown, { id }: { id: string }) => {
-        calls++;
-        await release.promise;
-        return products.get(id) ?? null;
+  const h = await startApollo(
+    typeDefs,
+    {
+      Query: {
+        product: async (_: unknown, { id }: { id: string }) => {
+          calls++;
+          await release.promise;
+          return products.get(id) ?? null;
+        },
+      },
+      Mutation: {
+        createProduct: (_: unknown, product: { id: string; name: string }) => (products.set(product.id, product), product),
       },
     },
-    Mutation: {
-      createProduct: (_: unknown, product: { id: string; name: string }) => (products.set(product.id, product), product),
-    },
-  });
+    store ? { cache: { store } } : {},
+  );
   t.after(() => h.stop());
   const query = `{ product(id: "999") { id name } }`;
 
@@ -55,4 +62,16 @@ test('a null shared with a joined request is not stored, so a later create is se
   release = gate();
   release.open();
   assert.deepEqual((await h.run(query)).data, { product: { id: '999', name: 'New' } });
+}
+
+test('a null shared with a joined request is not stored, so a later create is seen at once (memory store)', (t) => sharedNull(t));
+
+test('a null shared with a joined request is not stored, so a later create is seen at once (Redis)', async (t) => {
+  const redis = await connectOrSkip(t);
+  if (!redis) return;
+  const prefix = uniquePrefix('joined-null');
+  const store = createRedisStore({ client: redis.template(), prefix, readTimeoutMs: 2000, writeTimeoutMs: 2000 });
+  onCleanup(t, () => deletePrefix(redis.admin, prefix));
+  assert.ok(await store.whenConnected());
+  await sharedNull(t, store);
 });
