@@ -45,27 +45,37 @@ export interface SingleFlightOptions {
   readonly timeoutMs: number;
   /** The most requests that may wait on one flight. */
   readonly maxJoiners: number;
+  /**
+   * The clock deadlines are measured with, in milliseconds. Default `Date.now`, which node:test's mock timers
+   * advance with `setTimeout`; a wall-clock jump cannot stretch a wait, since no joiner waits longer than
+   * `timeoutMs` from its own arrival.
+   */
+  readonly now?: () => number;
 }
 
 interface Flight {
   readonly seq: StoreSeq;
   readonly promise: Promise<FlightResult>;
-  /** Resolves with `'timeout'` at the deadline; created with the first joiner, so a flight nobody joins costs no promise. */
+  readonly startedAt: number;
+  /**
+   * Resolves with `'timeout'` at the deadline. Created, with its timer, by the first joiner: most flights have none,
+   * and a flight nobody joins needs no timer (a later miss finds it expired by the clock).
+   */
   deadline: Promise<'timeout'> | undefined;
-  expire: ((value: 'timeout') => void) | undefined;
-  expired: boolean;
-  joiners: number;
   timer: ReturnType<typeof setTimeout> | undefined;
+  joiners: number;
 }
 
 export class SingleFlight {
   readonly #flights = new Map<string, Flight>();
   readonly #timeoutMs: number;
   readonly #maxJoiners: number;
+  readonly #now: () => number;
 
   constructor(options: SingleFlightOptions) {
     this.#timeoutMs = options.timeoutMs;
     this.#maxJoiners = options.maxJoiners;
+    this.#now = options.now ?? (() => Date.now());
   }
 
   /** The number of flights in progress. */
@@ -76,37 +86,56 @@ export class SingleFlight {
   /**
    * Joins a flight on `key` that started from the same sequence: its result
    * (or `'timeout'` at its deadline), `'full'` when it has as many joiners as
-   * allowed, undefined when there is none to join.
+   * allowed, undefined when there is none to join (the caller starts one).
    */
   join(key: string, seq: StoreSeq): Promise<JoinedResult> | 'full' | undefined {
     const flight = this.#flights.get(key);
-    if (!flight || flight.seq !== seq || flight.expired) return undefined;
+    if (!flight || flight.seq !== seq) return undefined;
+    if (this.#timeoutMs === Number.POSITIVE_INFINITY) {
+      if (flight.joiners >= this.#maxJoiners) return 'full';
+      flight.joiners++;
+      return flight.promise;
+    }
+    const remainingMs = Math.min(flight.startedAt + this.#timeoutMs - this.#now(), this.#timeoutMs);
+    if (remainingMs <= 0) {
+      // Past its deadline: abandoned. The caller starts a new flight, which replaces this one.
+      this.#expire(key, flight);
+      return undefined;
+    }
     if (flight.joiners >= this.#maxJoiners) return 'full';
     flight.joiners++;
-    if (this.#timeoutMs === Number.POSITIVE_INFINITY) return flight.promise;
-    flight.deadline ??= new Promise<'timeout'>((resolve) => (flight.expire = resolve));
+    flight.deadline ??= new Promise<'timeout'>((resolve) => {
+      flight.timer = setTimeout(() => {
+        this.#expire(key, flight);
+        resolve('timeout');
+      }, remainingMs);
+      // A deadline must not keep a process alive that has nothing else to do.
+      flight.timer.unref?.();
+    });
     return Promise.race([flight.promise, flight.deadline]);
   }
 
-  /** Starts a flight on `key`; it replaces an older flight on the same key (one from an older sequence). */
+  /** Starts a flight on `key`; it replaces an older flight on the same key (one from an older sequence, or expired). */
   start(key: string, seq: StoreSeq, run: () => Promise<FlightResult>): Promise<FlightResult> {
     const promise = run();
-    const flight: Flight = { seq, promise, deadline: undefined, expire: undefined, expired: false, joiners: 0, timer: undefined };
+    const flight: Flight = {
+      seq,
+      promise,
+      startedAt: this.#timeoutMs === Number.POSITIVE_INFINITY ? 0 : this.#now(),
+      deadline: undefined,
+      timer: undefined,
+      joiners: 0,
+    };
     this.#flights.set(key, flight);
     const leave = () => {
       if (flight.timer !== undefined) clearTimeout(flight.timer);
       if (this.#flights.get(key) === flight) this.#flights.delete(key);
     };
-    if (this.#timeoutMs !== Number.POSITIVE_INFINITY) {
-      flight.timer = setTimeout(() => {
-        flight.expired = true;
-        flight.expire?.('timeout');
-        if (this.#flights.get(key) === flight) this.#flights.delete(key);
-      }, this.#timeoutMs);
-      // A deadline must not keep a process alive that has nothing else to do.
-      flight.timer.unref?.();
-    }
     promise.then(leave, leave);
     return promise;
+  }
+
+  #expire(key: string, flight: Flight): void {
+    if (this.#flights.get(key) === flight) this.#flights.delete(key);
   }
 }

@@ -36,7 +36,7 @@ function hangingFirstCall() {
 }
 
 test('joiners of a flight that never settles run their own resolver at its deadline, and later requests start a new call', async (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const db = hangingFirstCall();
   const h = await startApollo(typeDefs, db.resolvers);
   t.after(async () => {
@@ -74,8 +74,25 @@ test('joiners of a flight that never settles run their own resolver at its deadl
   assert.equal(db.calls, 22, 'and later requests hit');
 });
 
+test('a miss after the deadline of a flight nobody joined starts its own call at once', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  const db = hangingFirstCall();
+  const h = await startApollo(typeDefs, db.resolvers);
+  t.after(async () => {
+    db.hang.open({ id: '1', name: 'late' });
+    await h.stop();
+  });
+  void h.run(`{ product(id: "1") { id name } }`);
+  await until(() => db.calls === 1);
+  t.mock.timers.tick(defaultFlightTimeoutMs);
+  assert.deepEqual((await h.run(`{ product(id: "1") { name } }`)).data, { product: { name: 'Product 1' } });
+  assert.equal(h.cache.stats().joinedFlights, 0, 'the abandoned call was not joined');
+  await h.cache.idle();
+  assert.equal(h.cache.stats().fills, 1, 'and the new call was cached');
+});
+
 test('past maxFlightJoiners, further misses run their own resolver at once', async (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const db = hangingFirstCall();
   const h = await startApollo(typeDefs, db.resolvers, { cache: { maxFlightJoiners: 3 } });
   t.after(async () => {
