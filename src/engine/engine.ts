@@ -258,7 +258,8 @@ export function createCache(options: CacheOptions = {}): Cache {
   const strict = options.strict ?? false;
   const logger: Logger = options.logger ?? console;
   const stats = createStats();
-  const flights = new SingleFlight(flightOptions(options));
+  // Flight deadlines read the cache's clock too, so a test that injects one controls them with it.
+  const flights = new SingleFlight({ ...flightOptions(options), now: () => clock.now() });
   const scopes = new WeakMap<object, RequestScope>();
   const plans = new WeakMap<GraphQLSchema, CachePlan>();
   let latestPlan: CachePlan | undefined;

@@ -46,9 +46,8 @@ export interface SingleFlightOptions {
   /** The most requests that may wait on one flight. */
   readonly maxJoiners: number;
   /**
-   * The clock deadlines are measured with, in milliseconds. Default `Date.now`, which node:test's mock timers
-   * advance with `setTimeout`; a wall-clock jump cannot stretch a wait, since no joiner waits longer than
-   * `timeoutMs` from its own arrival.
+   * The clock deadlines are measured with, in milliseconds (the cache's `clock`). Default `Date.now`. A clock jump
+   * cannot stretch a wait: no joiner waits longer than `timeoutMs` from its own arrival.
    */
   readonly now?: () => number;
 }

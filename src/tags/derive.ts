@@ -131,6 +131,8 @@ function walk(type: GraphQLOutputType, value: unknown, context: DeriveContext, s
     // A scoped list carried in the raw value (no resolver of its own): the value depends on that list's scope.
     const scope = context.listScopes?.get(`${concrete.name}.${name}`);
     if (scope) sink.add(listEntryTag(scope, { $parent: value }));
+    // A scalar or enum holds no entity: its property is not read (it may be an accessor with a cost or a failure).
+    if (isLeafType(getNamedType(field.type))) continue;
     let property: unknown;
     try {
       property = (value as Record<string, unknown>)[name];

@@ -108,12 +108,15 @@ test('a mutation result that throws while it is read for tags still invalidates 
   const rename = resolvers.Mutation.rename;
   resolvers.Mutation.rename = (parent, args) => {
     const row = rename(parent, args);
-    return {
-      ...row,
-      get title(): string {
-        throw new Error('lazy field failed');
+    // Listing its properties throws (a throwing accessor alone is skipped, and one on a scalar field is never read).
+    return new Proxy(
+      { ...row },
+      {
+        ownKeys() {
+          throw new Error('lazy field failed');
+        },
       },
-    };
+    );
   };
   const h = await createApolloHarness(typeDefs, resolvers);
   t.after(() => h.stop());
