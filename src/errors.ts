@@ -24,6 +24,12 @@ export type CacheTagErrorCode =
   | 'VALUE_TOO_LARGE'
   /** A store call failed or missed its deadline. */
   | 'STORE_UNAVAILABLE'
+  /**
+   * A shared store (Redis) did not acknowledge an invalidation within its deadline. The tags are kept pending in this
+   * process (retried in order, and no cached read of them is served here meanwhile); other processes may serve them
+   * until a retry lands.
+   */
+  | 'INVALIDATION_UNACKNOWLEDGED'
   /** A tag template needs a value (an argument, a key field, a parent or result field) that is absent at run time. */
   | 'TEMPLATE_VALUE_MISSING';
 
@@ -36,6 +42,29 @@ export class CacheTagError extends Error {
     super(message, options);
     this.code = code;
   }
+}
+
+/**
+ * `INVALIDATION_UNACKNOWLEDGED`: the store did not acknowledge the invalidation of `tags` (a subset of what was asked
+ * for when a sharded store acknowledged some shards). They are kept pending and retried by the store.
+ */
+export class UnacknowledgedInvalidationError extends CacheTagError {
+  override readonly name: string = 'UnacknowledgedInvalidationError';
+  /** The tags the store did not acknowledge. */
+  readonly tags: readonly string[];
+  /** The tags asked for. */
+  readonly requested: readonly string[];
+
+  constructor(message: string, tags: readonly string[], requested: readonly string[], options?: { cause?: unknown }) {
+    super('INVALIDATION_UNACKNOWLEDGED', message, options);
+    this.tags = tags;
+    this.requested = requested;
+  }
+}
+
+/** True for an {@link UnacknowledgedInvalidationError} (also across copies of the package). */
+export function isUnacknowledgedInvalidation(error: unknown): error is UnacknowledgedInvalidationError {
+  return error instanceof CacheTagError && error.code === 'INVALIDATION_UNACKNOWLEDGED' && Array.isArray((error as { tags?: unknown }).tags);
 }
 
 /** Where in the SDL a problem sits, when the schema was built from SDL. */

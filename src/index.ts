@@ -39,7 +39,7 @@ export {
   type MemoryStoreOptions,
   type Clock,
 } from './stores/memory.js';
-export type { Store, StoreEntry, StoreLookup, StoreMiss, StoreRead, StoreSeq } from './stores/types.js';
+export type { Store, StoreEntry, StoreHost, StoreLookup, StoreMiss, StoreRead, StoreSeq } from './stores/types.js';
 export { createCodec, defaultCompressAboveBytes, defaultMaxValueBytes, CODEC_FORMAT_VERSION, type Codec, type CodecOptions } from './codec/codec.js';
 export { ancestorsAndSelf, assertValidTag, entityTag, escapeTagSegment, expandTags, isValidTag, TAG_SEPARATOR } from './tags/hierarchy.js';
 export { encodeTagForHeader, tagsHeaderValue } from './http/tagsHeader.js';
@@ -63,4 +63,12 @@ export {
   type FieldReason,
   type InvalidationEvent,
 } from './metrics/events.js';
-export { CacheTagError, CacheTagSchemaError, type CacheTagErrorCode, type SchemaProblem, type SourceLocation } from './errors.js';
+export {
+  CacheTagError,
+  CacheTagSchemaError,
+  isUnacknowledgedInvalidation,
+  UnacknowledgedInvalidationError,
+  type CacheTagErrorCode,
+  type SchemaProblem,
+  type SourceLocation,
+} from './errors.js';

@@ -171,6 +171,11 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
               },
             };
           }
+          if (scope.unacknowledged.size > 0) {
+            // On every response, debug or not: the write happened, but other processes may serve the old data until a retry lands.
+            const cachetag = result.extensions?.cachetag as Record<string, unknown> | undefined;
+            result.extensions = { ...result.extensions, cachetag: { ...cachetag, unacknowledged: [...scope.unacknowledged] } };
+          }
           if (tagsHeader && scope.tags && scope.tags.size > 0 && operation?.operation === 'query') {
             const listed = response.http.headers.get(tagsHeader);
             const value = tagsHeaderValue(scope.tags);

@@ -12,12 +12,14 @@ import { exitCodes } from './exitCodes.js';
 import type { CliIo } from './io.js';
 import { progress, progressDone, redisOptions, withInspector } from './redisTarget.js';
 
-export const invalidateHelp = `Usage: cachetag invalidate --redis <url> [--cluster] [--prefix <p>] [--yes] [--dry-run [--shards <n>]] [--json] <tag>...
+export const invalidateHelp = `Usage: cachetag invalidate --redis <url> [--cluster] [--prefix <p>] [--timeout <ms>] [--yes] [--dry-run [--shards <n>]] [--json] <tag>...
 
 Invalidates the tags, and everything below them, in a Redis store: every process sharing the prefix stops serving
 entries that carry them. A tag of one segment (a type name such as Product: every Product entry) asks for
 confirmation first; --yes skips it (required without a terminal). --dry-run invalidates nothing and counts the
-entries that carry each tag (scanned). Exit 0 when Redis acknowledged, 1 when it did not, 3 when not confirmed.`;
+entries that carry each tag (scanned). Waits up to --timeout ms (default 5000) for the connection and for Redis to
+acknowledge, then prints how many tags Redis acknowledged. Exit 0 when Redis acknowledged, 1 when it did not (the
+message says why and what was not invalidated), 3 when not confirmed.`;
 
 /** Asks a yes/no question on the terminal; false without one. */
 export type Confirm = (question: string) => Promise<boolean>;
@@ -49,7 +51,7 @@ export async function guardInvalidate(
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
-    options: { ...redisOptions, yes: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false } },
+    options: { ...redisOptions, yes: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false }, timeout: { type: 'string' } },
     allowPositionals: true,
   });
   const json = values.json === true;

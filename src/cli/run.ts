@@ -3,11 +3,11 @@
  *
  *   cachetag validate <schema.graphql>... [--no-session]
  *   cachetag plan <schema.graphql>... [--json]
- *   cachetag invalidate --redis <url> [--cluster] [--prefix <p>] <tag>...
+ *   cachetag invalidate --redis <url> [--cluster] [--prefix <p>] [--timeout <ms>] <tag>...
  *   cachetag stats | inspect | tags | watch --redis <url> ...   (one file each)
  */
 import { parseArgs } from 'node:util';
-import { assertValidTag, buildCachePlan, CacheTagSchemaError, validateCacheDirectives } from '../index.js';
+import { assertValidTag, buildCachePlan, CacheTagSchemaError, isUnacknowledgedInvalidation, validateCacheDirectives } from '../index.js';
 import { loadSchema } from './loadSchema.js';
 import { privateAncestry, type FieldPlan } from '../engine/plan.js';
 import type { CacheScope } from '../directives/validate.js';
@@ -23,8 +23,9 @@ export const usage = `Usage:
   cachetag validate <schema.graphql>... [--no-session]
                                                        check the cache directives (--no-session: the cache has no sessionId function)
   cachetag plan <schema.graphql>... [--json]           print every cached field's policy, tags and list scope
-  cachetag invalidate --redis <url> [--cluster] [--prefix <prefix>] <tag>...
-                                                       invalidate tags in a Redis store (and everything below them)
+  cachetag invalidate --redis <url> [--cluster] [--prefix <prefix>] [--timeout <ms>] <tag>...
+                                                       invalidate tags in a Redis store (and everything below them);
+                                                       waits up to --timeout ms (default 5000) for Redis to acknowledge
   cachetag stats --redis <url> [--watch <s>]           entries, bytes and top coordinates under the prefix; sequences
   cachetag inspect --redis <url> <Type.field | key>    entries with their tags, TTL left, size and freshness
   cachetag tags --redis <url> <tag>...                 the invalidation state of tags and their ancestors
@@ -165,24 +166,59 @@ function planRow(f: FieldPlan, scope: CacheScope) {
   };
 }
 
+/** Default `--timeout` of `cachetag invalidate`: how long to wait for the connection and Redis's acknowledgement, in ms. */
+export const defaultInvalidateTimeoutMs = 5000;
+
 async function invalidate(args: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
-    options: { redis: { type: 'string' }, cluster: { type: 'boolean', default: false }, prefix: { type: 'string' } },
+    options: {
+      redis: { type: 'string' },
+      cluster: { type: 'boolean', default: false },
+      prefix: { type: 'string' },
+      shards: { type: 'string' },
+      timeout: { type: 'string' },
+    },
     allowPositionals: true,
   });
   if (!values.redis) throw new Error('--redis <url> is required (redis://host:port/db).');
   if (positionals.length === 0) throw new Error('name at least one tag.');
+  const timeoutMs = values.timeout === undefined ? defaultInvalidateTimeoutMs : Number(values.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000)
+    throw new Error(`--timeout must be a number of milliseconds from 1 to 60000; got "${values.timeout}".`);
   positionals.forEach((tag) => assertValidTag(tag));
+  const tags = [...new Set(positionals)];
   const { Redis, Cluster } = await import('ioredis');
   const { createRedisStore } = await import('../stores/redis/index.js');
   const url = new URL(values.redis);
-  const client = values.cluster ? new Cluster([{ host: url.hostname, port: Number(url.port || 6379) }]) : new Redis(values.redis);
-  const store = createRedisStore({ client, ...(values.prefix ? { prefix: values.prefix } : {}) });
+  // Templates only: the store opens (and closes) its own connections.
+  const client = values.cluster
+    ? new Cluster([{ host: url.hostname, port: Number(url.port || 6379) }], { lazyConnect: true })
+    : new Redis(values.redis, { lazyConnect: true });
+  const store = createRedisStore({
+    client,
+    writeTimeoutMs: timeoutMs,
+    ...(values.prefix ? { prefix: values.prefix } : {}),
+    ...(values.shards !== undefined ? { shards: Number(values.shards) } : {}),
+    // A failed invalidation is reported below; close() would only repeat it.
+    onError: (error, operation) => {
+      if (operation !== 'close') io.err(`cachetag invalidate: ${error.message}`);
+    },
+  });
+  const count = (n: number) => `${n} tag${n === 1 ? '' : 's'}`;
   try {
-    const seq = await store.invalidate(positionals);
-    io.out(`invalidated ${positionals.join(' ')} (sequence ${String(seq)}).`);
-    return 0;
+    await store.invalidate(tags);
+    io.out(`invalidated ${count(tags.length)} (acknowledged by Redis): ${tags.join(' ')}`);
+    return exitCodes.ok;
+  } catch (error) {
+    if (!isUnacknowledgedInvalidation(error)) throw error;
+    const why = error.cause instanceof Error ? error.cause.message.replace(/^Redis store: /, '').replace(/\.$/, '') : 'no answer';
+    const done = tags.length - error.tags.length;
+    io.err(
+      `cachetag invalidate: Redis did not acknowledge the invalidation of ${count(error.tags.length)} within ${timeoutMs} ms (${why}); ` +
+        (done === 0 ? 'nothing was invalidated.' : `${count(done)} of ${tags.length} were invalidated; not acknowledged: ${error.tags.join(' ')}.`),
+    );
+    return exitCodes.failed;
   } finally {
     await store.close();
     client.disconnect();

@@ -32,7 +32,7 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
-import { CacheTagError, invalidOption } from '../errors.js';
+import { CacheTagError, invalidOption, isUnacknowledgedInvalidation } from '../errors.js';
 import { assertValidCacheDirectives } from '../directives/validate.js';
 import { createCodec, type Codec, type CodecOptions } from '../codec/codec.js';
 import { assertEncodable } from '../codec/encodable.js';
@@ -242,6 +242,7 @@ export function createCache(options: CacheOptions = {}): Cache {
   if (options.sessionId !== undefined && typeof options.sessionId !== 'function') {
     throw invalidOption('createCache', 'sessionId', 'a function (context) => string | undefined', options.sessionId);
   }
+  store.attach?.({ logger: options.logger ?? console });
   const codec: Codec =
     options.codec && 'encode' in options.codec
       ? options.codec
@@ -523,7 +524,12 @@ export function createCache(options: CacheOptions = {}): Cache {
 
   async function invalidateTags(tags: readonly string[], source: 'mutation' | 'api', coordinate?: string): Promise<void> {
     if (tags.length === 0) return;
-    await store.invalidate(tags);
+    try {
+      await store.invalidate(tags);
+    } catch (error) {
+      if (isUnacknowledgedInvalidation(error)) stats.unacknowledgedInvalidations++;
+      throw error;
+    }
     stats.invalidations++;
     stats.invalidatedTags += tags.length;
     if (invalidationChannel.hasSubscribers) invalidationChannel.publish({ tags, source, ...(coordinate ? { coordinate } : {}) });
@@ -680,6 +686,8 @@ export function createCache(options: CacheOptions = {}): Cache {
     try {
       await invalidateTags(tags, 'mutation', plan.coordinate);
     } catch (error) {
+      // The write happened: the response keeps its data and says which tags other processes may still serve.
+      if (isUnacknowledgedInvalidation(error)) for (const tag of error.tags) scope?.unacknowledged.add(tag);
       if (strict) throw error;
       storeFailed(error, `Invalidating after ${plan.coordinate}`);
     }
@@ -936,7 +944,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       return true;
     },
     stats() {
-      return { ...stats, errors: { ...stats.errors } };
+      return { ...stats, pendingInvalidations: store.pendingInvalidations ?? 0, errors: { ...stats.errors } };
     },
     idle() {
       return fills.idle();

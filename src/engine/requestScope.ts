@@ -40,6 +40,8 @@ export class RequestScope {
   readonly tags: Set<string> | undefined;
   /** Tags invalidated by this request's mutations. */
   readonly invalidated = new Set<string>();
+  /** Tags of this request's mutations the store did not acknowledge (reported in `extensions.cachetag.unacknowledged`). */
+  readonly unacknowledged = new Set<string>();
   /**
    * Response paths of PRIVATE fields in this request. A cached field below
    * one of them is keyed by the session too: its parent is per-user data.

@@ -73,6 +73,10 @@ export interface CacheStats {
   fills: number;
   /** Invalidation calls acknowledged by the store. */
   invalidations: number;
+  /** Invalidation calls the store did not acknowledge (`INVALIDATION_UNACKNOWLEDGED`); their tags are retried by the store. */
+  unacknowledgedInvalidations: number;
+  /** Tags the store holds for retry right now (a gauge, not a counter): the store's `pendingInvalidations`, 0 when it has none. */
+  pendingInvalidations: number;
   /** Tags invalidated, summed over invalidations. */
   invalidatedTags: number;
   /** Operations answered from the operation tier, without execution. */
@@ -95,6 +99,8 @@ export function createStats(): CacheStats {
     joinedFlights: 0,
     fills: 0,
     invalidations: 0,
+    unacknowledgedInvalidations: 0,
+    pendingInvalidations: 0,
     invalidatedTags: 0,
     operationHits: 0,
     operationMisses: 0,

@@ -3,7 +3,7 @@
  * dependency; import `cachetag/prometheus` only if you use it). The metrics
  * read the engine's counters when scraped, so they cost nothing per request.
  */
-import { Counter, register as defaultRegistry, type Registry } from 'prom-client';
+import { Counter, Gauge, register as defaultRegistry, type Registry } from 'prom-client';
 import type { Cache } from '../engine/engine.js';
 import type { CacheStats } from './events.js';
 
@@ -16,20 +16,22 @@ export interface PrometheusOptions {
 
 /**
  * Registers `<prefix>hits_total`, `misses_total`, `bypasses_total`,
- * `joined_flights_total`, `fills_total`, `invalidations_total`,
- * `invalidated_tags_total` and `errors_total{code}`.
+ * `joined_flights_total`, `fills_total`, `invalidations_total` (acknowledged
+ * only), `unacknowledged_invalidations_total`, `invalidated_tags_total`,
+ * `errors_total{code}` and the gauge `pending_invalidations`.
  */
 export function registerPrometheusMetrics(cache: Cache, options: PrometheusOptions = {}): void {
   const registry = options.registry ?? defaultRegistry;
   const prefix = options.prefix ?? 'cachetag_';
   const last: Record<string, number> = {};
-  const counters: [keyof Omit<CacheStats, 'errors'>, string, string][] = [
+  const counters: [keyof Omit<CacheStats, 'errors' | 'pendingInvalidations'>, string, string][] = [
     ['hits', 'hits_total', 'Cached field resolutions served from the store.'],
     ['misses', 'misses_total', 'Cached field resolutions that ran the resolver or joined a flight.'],
     ['bypasses', 'bypasses_total', 'Cached field resolutions that did not use the cache.'],
     ['joinedFlights', 'joined_flights_total', 'Misses answered by a concurrent resolver call.'],
     ['fills', 'fills_total', 'Entries handed to the store.'],
     ['invalidations', 'invalidations_total', 'Acknowledged invalidations.'],
+    ['unacknowledgedInvalidations', 'unacknowledged_invalidations_total', 'Invalidations the store did not acknowledge (their tags are retried).'],
     ['invalidatedTags', 'invalidated_tags_total', 'Tags invalidated.'],
     ['operationHits', 'operation_hits_total', 'Operations answered from stored responses, without execution.'],
     ['operationMisses', 'operation_misses_total', 'Eligible operations that executed.'],
@@ -48,6 +50,14 @@ export function registerPrometheusMetrics(cache: Cache, options: PrometheusOptio
       },
     });
   }
+  new Gauge({
+    name: `${prefix}pending_invalidations`,
+    help: 'Tags whose invalidation the store has not delivered yet (retried in the background).',
+    registers: [registry],
+    collect() {
+      this.set(cache.stats().pendingInvalidations);
+    },
+  });
   new Counter({
     name: `${prefix}errors_total`,
     help: 'Store and codec failures, by error code.',

@@ -55,6 +55,12 @@ export interface StoreEntry {
   readonly fetchSeq: StoreSeq;
 }
 
+/** What `createCache` hands a store through {@link Store.attach}. */
+export interface StoreHost {
+  /** The cache's logger (`createCache({ logger })`, default `console`). */
+  readonly logger: { warn(message: string): void };
+}
+
 /** What a store does. Implementations: `createMemoryStore`, `createRedisStore` (in `cachetag/redis`). */
 export interface Store {
   /** Reads many keys at once. Stale entries are reported as `'stale'`, never returned. */
@@ -69,14 +75,21 @@ export interface Store {
    * Invalidates tags (and everything below them): raises the sequence and
    * records it as each tag's version. Resolves once the invalidation is
    * acknowledged (recorded where the store shares state), to the new
-   * sequence; or, for a shared store whose backend does not acknowledge in
-   * time, once the tags are kept locally for retry (entries carrying them read
-   * as stale in this process until the retry succeeds), to a sequence that
-   * equals no other.
+   * sequence. A shared store whose backend does not acknowledge in time
+   * rejects with `INVALIDATION_UNACKNOWLEDGED` after keeping the tags locally
+   * for retry (entries carrying them read as stale in this process until the
+   * retry succeeds).
    */
   invalidate(tags: readonly string[]): Promise<StoreSeq>;
   /** Releases connections and timers. The store must not be used afterwards. */
   close(): Promise<void>;
+  /**
+   * Called once by `createCache` with the cache's logger, so that the store's own warnings go where the cache's go
+   * (a store given its own error handler keeps it). Optional.
+   */
+  attach?(host: StoreHost): void;
+  /** Tags whose invalidation the store has not delivered yet and retries (a shared store); read by `cache.stats()`. Optional. */
+  readonly pendingInvalidations?: number;
   /**
    * The compression threshold this store prefers when the cache builds its default codec (codec options given to
    * `createCache` win). The memory store says `Infinity`: its bytes never leave the process, its byte bound already

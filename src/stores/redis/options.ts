@@ -51,7 +51,10 @@ export interface RedisStoreOptions {
   shards?: number;
   /** Deadline of `get`, in milliseconds. Default {@link defaultReadTimeoutMs}. */
   readTimeoutMs?: number;
-  /** Deadline of `set` and `invalidate`, in milliseconds. Default {@link defaultWriteTimeoutMs}. */
+  /**
+   * Deadline of `set` and `invalidate`, in milliseconds: `invalidate` waits for the connection and Redis's answer
+   * within it, and `close` for pending invalidations. Default {@link defaultWriteTimeoutMs}.
+   */
   writeTimeoutMs?: number;
   /** Values larger than this are neither written nor served, in bytes. Default `defaultMaxValueBytes` (8 MiB). */
   maxValueBytes?: number;
@@ -70,21 +73,37 @@ export interface RedisStoreOptions {
   socketTimeoutMs?: number;
   /**
    * Told about failures the store absorbs: a `set` that could not be written,
-   * an `invalidate` kept pending for retry, pending invalidations left at
-   * `close()`. `get` failures are not reported here: `get` rejects, and its
-   * caller reports. Default {@link defaultOnError}.
+   * pending invalidations left at `close()`. `get` and `invalidate` failures
+   * are not reported here: they reject, and their caller reports. Default:
+   * through the logger of the cache the store is given to
+   * (`createCache({ logger })`), once per operation and error code; before
+   * that, or for a store used alone, {@link defaultOnError} (`console`).
    */
   onError?: (error: CacheTagError, operation: RedisStoreOperation) => void;
 }
 
 const warned = new Set<string>();
 
-/** Warns once per operation and error code for the life of the process. */
+/**
+ * Warns once per operation and error code for the life of the process, on `console`. A store created without
+ * `onError` and handed to `createCache` warns through the cache's logger instead ({@link warnOnceTo}).
+ */
 export function defaultOnError(error: CacheTagError, operation: RedisStoreOperation): void {
   const key = `${operation}:${error.code}`;
   if (warned.has(key)) return;
   warned.add(key);
   console.warn(`cachetag: Redis store ${operation} failed (further ${error.code} warnings for ${operation} are suppressed): ${error.message}`);
+}
+
+/** An `onError` that warns through `logger`, once per operation and error code (for the store's life). */
+export function warnOnceTo(logger: { warn(message: string): void }): (error: CacheTagError, operation: RedisStoreOperation) => void {
+  const seen = new Set<string>();
+  return (error, operation) => {
+    const key = `${operation}:${error.code}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    logger.warn(`[cachetag] Redis store ${operation} failed (further ${error.code} warnings for ${operation} are suppressed): ${error.message}`);
+  };
 }
 
 export interface ResolvedOptions {
@@ -99,6 +118,8 @@ export interface ResolvedOptions {
   readonly tagTtlMarginMs: number;
   readonly socketTimeoutMs: number;
   readonly onError: (error: CacheTagError, operation: RedisStoreOperation) => void;
+  /** True when the user passed `onError` (then `createCache` does not reroute the store's warnings). */
+  readonly ownOnError: boolean;
 }
 
 const factory = 'createRedisStore';
@@ -130,6 +151,7 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
     tagTtlMarginMs: integer('tagTtlMarginMs', options.tagTtlMarginMs ?? defaultTagTtlMarginMs, 0, 365 * 24 * 3_600_000),
     socketTimeoutMs: integer('socketTimeoutMs', options.socketTimeoutMs ?? defaultSocketTimeoutMs, 1, 3_600_000),
     onError: options.onError ?? defaultOnError,
+    ownOnError: options.onError !== undefined,
   };
 }
 

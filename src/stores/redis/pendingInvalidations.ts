@@ -17,6 +17,8 @@ export interface PendingInvalidations {
   /** Tags pending. */
   readonly size: number;
   has(tag: string): boolean;
+  /** The pending tags, oldest failure first. */
+  tags(): string[];
   /** The current generation, to hand to `settle` after a delivery that started now. */
   generation(): number;
   /** Records tags Redis did not acknowledge and schedules a retry. */
@@ -72,6 +74,7 @@ export function createPendingInvalidations(deliver: (tags: readonly string[]) =>
       return pending.size;
     },
     has: (tag) => pending.has(tag),
+    tags: () => [...pending.keys()],
     generation: () => generation,
     add(tags) {
       if (tags.length === 0) return;

@@ -89,11 +89,18 @@
  *   could not check.
  * - `set` never rejects: it resolves to the number of entries written (0 on
  *   failure) within `writeTimeoutMs` and reports the failure to `onError`.
- * - `invalidate` resolves within `writeTimeoutMs`. Tags Redis did not
- *   acknowledge join a local pending set, reported to `onError`; while a tag
- *   is pending, entries carrying it read as `'stale'` and fills carrying it
- *   are dropped; a background loop retries them (with backoff) until Redis
+ * - `invalidate` resolves once Redis acknowledged, or rejects with
+ *   `INVALIDATION_UNACKNOWLEDGED` (an UnacknowledgedInvalidationError naming
+ *   the tags), within `writeTimeoutMs`; it waits for the connection within
+ *   that deadline (a store just created, a reconnection). Tags Redis did not
+ *   acknowledge join a local pending set; while a tag is pending, entries
+ *   carrying it read as `'stale'` and fills carrying it are dropped; a
+ *   background loop retries them (with backoff, oldest first) until Redis
  *   acknowledges. `pendingInvalidations` counts them.
+ * - `close` keeps delivering pending invalidations for up to
+ *   `writeTimeoutMs` (waiting for the connection too), then reports those
+ *   left to `onError` ('close', `INVALIDATION_UNACKNOWLEDGED`, naming them)
+ *   and resolves: closing never fails.
  * - A circuit breaker opens after `breakerThreshold` consecutive failures and
  *   lets one probe through every `breakerCooldownMs`. While the connection is
  *   down calls fail at once and do not count: the breaker guards against
@@ -112,12 +119,12 @@
  *   a lookup reads at most `maxValueBytes` plus the metadata limit per key,
  *   whatever is stored there.
  */
-import { CacheTagError } from '../../errors.js';
+import { CacheTagError, UnacknowledgedInvalidationError } from '../../errors.js';
 import type { Store, StoreSeq } from '../types.js';
 import { type BreakerState, type BreakerTicket, createBreaker } from './breaker.js';
 import { openConnection } from './connection.js';
 import { withDeadline } from './deadline.js';
-import { type RedisStoreOptions, resolveOptions } from './options.js';
+import { type RedisStoreOptions, resolveOptions, warnOnceTo } from './options.js';
 import { createPendingInvalidations } from './pendingInvalidations.js';
 import { createShardOperations, isReplyMismatch, normalizeTag } from './shardOperations.js';
 
@@ -155,7 +162,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const breaker = createBreaker(o.breakerThreshold, o.breakerCooldownMs);
   const pending = createPendingInvalidations(deliver);
   let closed = false;
-  let unconfirmed = 0;
+  // Replaced by attach() with the cache's logger, unless the user chose an onError.
+  let report = o.onError;
 
   /**
    * Before the connection is ready (startup, reconnection) a call fails at
@@ -184,13 +192,16 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
    * Runs the invalidation under the breaker and the write deadline; resolves
    * to the new sequence (undefined on failure) and the tags Redis acknowledged.
    */
-  async function attemptInvalidate(tags: readonly string[]): Promise<{ seq?: StoreSeq; acknowledged: readonly string[]; error?: CacheTagError }> {
+  async function attemptInvalidate(
+    tags: readonly string[],
+    deadlineMs = o.writeTimeoutMs,
+  ): Promise<{ seq?: StoreSeq; acknowledged: readonly string[]; error?: CacheTagError }> {
     const offline = notConnected();
     const ticket = offline === undefined ? breaker.allow() : undefined;
     if (ticket === undefined) return { acknowledged: [], error: unavailable(offline ?? 'the circuit breaker is open') };
     const done = new Set<number>();
     try {
-      const seq = await withDeadline(shards.invalidate(tags, done), o.writeTimeoutMs, `invalidate of ${tags.length} tag(s)`);
+      const seq = await withDeadline(shards.invalidate(tags, done), deadlineMs, `invalidate of ${tags.length} tag(s)`);
       breaker.success(ticket);
       return { seq, acknowledged: tags };
     } catch (error) {
@@ -203,6 +214,20 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     return (await attemptInvalidate(tags)).acknowledged;
   }
 
+  async function whenConnected(timeoutMs = 5000): Promise<boolean> {
+    const until = performance.now() + timeoutMs;
+    while (client.status !== 'ready') {
+      if (closed || performance.now() > until) return false;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // Connected; also let the script loads finish (within the time left),
+    // so that the first lookup does not ship and compile a script.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([connection.scriptsLoaded(), new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, until - performance.now()))))]);
+    clearTimeout(timer);
+    return true;
+  }
+
   return {
     get pendingInvalidations() {
       return pending.size;
@@ -213,18 +238,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     get shardCount() {
       return shards.shardCount;
     },
-    async whenConnected(timeoutMs = 5000) {
-      const until = performance.now() + timeoutMs;
-      while (client.status !== 'ready') {
-        if (closed || performance.now() > until) return false;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      // Connected; also let the script loads finish (within the time left),
-      // so that the first lookup does not ship and compile a script.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([connection.scriptsLoaded(), new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, until - performance.now()))))]);
-      clearTimeout(timer);
-      return true;
+    whenConnected,
+    attach({ logger }) {
+      if (!o.ownOnError) report = warnOnceTo(logger);
     },
 
     /**
@@ -255,7 +271,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       const offline = notConnected();
       const ticket = offline === undefined ? breaker.allow() : undefined;
       if (ticket === undefined) {
-        o.onError(unavailable(`${offline ?? 'the circuit breaker is open'}; the fill was dropped`), 'set');
+        report(unavailable(`${offline ?? 'the circuit breaker is open'}; the fill was dropped`), 'set');
         return 0;
       }
       try {
@@ -268,40 +284,62 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         return written;
       } catch (error) {
         failed(ticket, error);
-        o.onError(asUnavailable(error, 'set'), 'set');
+        report(asUnavailable(error, 'set'), 'set');
         return 0;
       }
     },
 
     /**
-     * Invalidates tags; never rejects and resolves within `writeTimeoutMs`.
-     * Tags Redis does not acknowledge are kept pending and retried in the
-     * background (see the design notes); the sequence returned then equals
-     * no other.
+     * Invalidates tags; resolves once Redis acknowledged them, within
+     * `writeTimeoutMs` (waiting for the connection if needed), or rejects with
+     * an {@link UnacknowledgedInvalidationError}: the tags Redis did not
+     * acknowledge are then kept pending and retried (see the design notes).
      */
     async invalidate(tags) {
       const list = [...new Set(tags.map(normalizeTag))];
-      if (closed) {
-        o.onError(unavailable(`invalidate after close(); ${list.length} tag(s) not invalidated`), 'invalidate');
-        return `unconfirmed:${++unconfirmed}`;
-      }
+      if (closed) throw unacknowledged(list, list, 'the store is closed');
+      const started = performance.now();
+      if (notConnected() !== undefined) await whenConnected(o.writeTimeoutMs);
       const since = pending.generation();
-      const attempt = await attemptInvalidate(list);
+      const attempt = await attemptInvalidate(list, Math.max(1, o.writeTimeoutMs - (performance.now() - started)));
       pending.settle(attempt.acknowledged, since);
       if (attempt.seq !== undefined) return attempt.seq;
       const missed = list.filter((t) => !attempt.acknowledged.includes(t));
       pending.add(missed);
-      if (missed.length > 0)
-        o.onError(new CacheTagError('STORE_UNAVAILABLE', `${attempt.error!.message} ${missed.length} tag(s) kept pending for retry.`), 'invalidate');
-      return `unconfirmed:${++unconfirmed}`;
+      throw unacknowledged(missed, list, attempt.error!.message.replace(/^Redis store: /, '').replace(/\.$/, ''), attempt.error);
     },
 
-    /** Stops retries, makes one last attempt at pending invalidations (reporting any left), and closes the connections. */
+    /**
+     * Stops the retry loop, keeps delivering pending invalidations (waiting for
+     * the connection) for up to `writeTimeoutMs`, reports any left to `onError`
+     * ('close'), and closes the connections. Never rejects.
+     */
     async close() {
       if (closed) return;
       pending.stop();
-      if (pending.size > 0 && !(await pending.flush())) {
-        o.onError(unavailable(`closed with ${pending.size} invalidation(s) Redis never acknowledged`), 'close');
+      const until = performance.now() + o.writeTimeoutMs;
+      let lastError: CacheTagError | undefined;
+      while (pending.size > 0) {
+        const left = until - performance.now();
+        if (left <= 0) break;
+        if (notConnected() !== undefined && !(await whenConnected(left))) break;
+        const since = pending.generation();
+        const attempt = await attemptInvalidate(pending.tags(), Math.max(1, until - performance.now()));
+        pending.settle(attempt.acknowledged, since);
+        lastError = attempt.error;
+        if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(25, Math.max(0, until - performance.now()))));
+      }
+      if (pending.size > 0) {
+        const left = pending.tags();
+        const shown = left.length > 10 ? `${left.slice(0, 10).join(', ')}, ...` : left.join(', ');
+        report(
+          new UnacknowledgedInvalidationError(
+            `Redis store: closed with ${left.length} invalidation(s) Redis never acknowledged within ${o.writeTimeoutMs} ms (${shown})${lastError ? `: ${lastError.message.replace(/^Redis store: /, '').replace(/\.$/, '')}` : ''}; other processes may serve entries carrying them until they expire.`,
+            left,
+            left,
+          ),
+          'close',
+        );
       }
       closed = true;
       try {
@@ -311,6 +349,15 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       }
     },
   };
+}
+
+function unacknowledged(missed: readonly string[], requested: readonly string[], why: string, cause?: unknown): UnacknowledgedInvalidationError {
+  return new UnacknowledgedInvalidationError(
+    `Redis store: Redis did not acknowledge the invalidation of ${missed.length} tag(s) (of ${requested.length} asked for): ${why}. They are kept pending in this process, which retries them in order and serves no cached read of them meanwhile; other processes may serve them until a retry lands.`,
+    missed,
+    requested,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 function unavailable(message: string): CacheTagError {
