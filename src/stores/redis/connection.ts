@@ -31,9 +31,11 @@ export interface StoreConnection {
  * Scripts are loaded (SCRIPT LOAD) on each connection as soon as it is ready,
  * on every node of a cluster as it joins, so that even the first call after
  * startup or a reconnection is a plain EVALSHA: no script text on the wire,
- * no compilation inside the read deadline.
+ * no compilation inside the read deadline. `onReady` is told each time a
+ * connection (a node's, on a cluster) becomes ready, so the store can check
+ * the server was not restarted before using it.
  */
-export function openConnection(template: Redis | Cluster, socketTimeoutMs: number): StoreConnection {
+export function openConnection(template: Redis | Cluster, socketTimeoutMs: number, onReady: () => void = () => {}): StoreConnection {
   let client: Redis | Cluster;
   const loads = new Set<Promise<void>>();
   const load = (node: Redis): void => {
@@ -55,11 +57,17 @@ export function openConnection(template: Redis | Cluster, socketTimeoutMs: numbe
     });
     client.on('node error', () => {});
     // Node connections queue commands until connected, so this needs no waiting.
-    client.on('+node', (node: Redis) => load(node));
+    client.on('+node', (node: Redis) => {
+      load(node);
+      node.on('ready', onReady);
+    });
   } else {
     const redis = (template as Redis).duplicate({ enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: false, socketTimeout: socketTimeoutMs });
     // Sent before anything else on the new connection; a restarted server has lost its script cache.
-    redis.on('ready', () => load(redis));
+    redis.on('ready', () => {
+      load(redis);
+      onReady();
+    });
     client = redis;
   }
   // Connection errors surface as failed calls; the listener keeps ioredis from logging them.

@@ -68,9 +68,15 @@
  * malformed counter starts a new random epoch, which every older entry and
  * record fails to match (flush, restart without persistence, eviction). A
  * counter lower than one this client already saw in the same epoch (failover
- * to a lagging replica) also starts a new epoch. Known limit: an
- * acknowledged invalidation can be lost by a failover that no client of the
- * store observed; Redis replication is asynchronous.
+ * to a lagging replica) also starts a new epoch. So does a counter record
+ * created by another run of the server: it keeps the server's `run_id`, and
+ * every connection, as it becomes ready and before the store uses it, runs
+ * `checkEpoch` (epochCheck.ts), so a restart from an older snapshot (which
+ * lacks acknowledged invalidations) or a promoted replica is never trusted,
+ * by any process. Cost: every restart of Redis empties the cache in effect,
+ * persistence or not. Known limit: an acknowledged invalidation can be lost
+ * by a failover that no client of the store observed; Redis replication is
+ * asynchronous.
  *
  * Cluster. Scripts declare every key they write, so during a slot migration
  * Redis answers ASK or TRYAGAIN (followed by ioredis) rather than letting a
@@ -124,6 +130,7 @@ import type { Store, StoreSeq } from '../types.js';
 import { type BreakerState, type BreakerTicket, createBreaker } from './breaker.js';
 import { openConnection } from './connection.js';
 import { withDeadline } from './deadline.js';
+import { createEpochCheck, type EpochCheck } from './epochCheck.js';
 import { type RedisStoreOptions, resolveOptions, warnOnceTo } from './options.js';
 import { createPendingInvalidations } from './pendingInvalidations.js';
 import { createShardOperations, isReplyMismatch, normalizeTag } from './shardOperations.js';
@@ -156,9 +163,15 @@ export interface RedisStore extends Store {
  */
 export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const o = resolveOptions(options);
-  const connection = openConnection(o.client, o.socketTimeoutMs);
+  // Late-bound: the connection reports readiness, the check needs the shards built on it.
+  let epochs: EpochCheck | undefined;
+  const connection = openConnection(o.client, o.socketTimeoutMs, () => epochs?.reconnected());
   const { client } = connection;
   const shards = createShardOperations(connection, { ...o, shardCount: o.shards });
+  epochs = createEpochCheck(
+    () => withDeadline(shards.checkEpochs(), o.writeTimeoutMs, 'epoch check'),
+    () => client.status === 'ready',
+  );
   const breaker = createBreaker(o.breakerThreshold, o.breakerCooldownMs);
   const pending = createPendingInvalidations(deliver);
   let closed = false;
@@ -171,7 +184,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
    * against the breaker.
    */
   function notConnected(): string | undefined {
-    return client.status === 'ready' ? undefined : `not connected to Redis (connection ${client.status})`;
+    if (client.status !== 'ready') return `not connected to Redis (connection ${client.status})`;
+    return epochs!.done ? undefined : 'connected to Redis, checking it was not restarted from an older state';
   }
 
   function failed(ticket: BreakerTicket, error: unknown): void {
@@ -216,7 +230,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
   async function whenConnected(timeoutMs = 5000): Promise<boolean> {
     const until = performance.now() + timeoutMs;
-    while (client.status !== 'ready') {
+    while (notConnected() !== undefined) {
       if (closed || performance.now() > until) return false;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -342,6 +356,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         );
       }
       closed = true;
+      epochs.stop();
       try {
         await withDeadline(client.quit(), o.writeTimeoutMs, 'close');
       } catch {

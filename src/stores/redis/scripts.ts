@@ -43,6 +43,12 @@ const prelude = `
 local sub, match, format, tonumber, type, pcall, unpack = string.sub, string.match, string.format, tonumber, type, pcall, unpack
 local call, pcallRedis = redis.call, redis.pcall
 
+-- The id of this Redis server's run: it changes on every restart (whatever
+-- snapshot the server loaded) and differs between a primary and its replica.
+local function runId()
+  return match(call('INFO', 'server'), 'run_id:(%x+)') or ''
+end
+
 local function isCounter(s)
   return type(s) == 'string' and #s > 0 and #s <= 15 and match(s, '^%d+$') ~= nil
 end
@@ -51,6 +57,8 @@ end
 -- is missing (flush, eviction, restart without persistence), malformed, or
 -- lower than what this client already saw in the same epoch (a failover to a
 -- lagging replica): everything recorded under the old epoch is then stale.
+-- The record also keeps (field r) the run id of the server that created it,
+-- which checkEpoch compares on every new connection.
 local function currentSeq()
   local r = pcallRedis('HMGET', KEYS[1], 'e', 'n')
   local e, n
@@ -61,7 +69,7 @@ local function currentSeq()
   end
   if e == nil then
     call('DEL', KEYS[1])
-    call('HSET', KEYS[1], 'e', ARGV[2], 'n', '0')
+    call('HSET', KEYS[1], 'e', ARGV[2], 'n', '0', 'r', runId())
     e = ARGV[2]
     n = 0
   end
@@ -336,6 +344,21 @@ end
 return { ARGV[1], e, n }
 `;
 
+/**
+ * Run by each connection as it becomes ready, before the store uses it: a
+ * counter record created by another run of the server (a restart, possibly
+ * from an older snapshot that lacks acknowledged invalidations, or a
+ * promoted replica) starts a new epoch, so nothing written before the
+ * restart is trusted. A record of this run is kept (its usual checks apply).
+ * KEYS: seq. ARGV: nonce, candidate, lastEpoch, lastN.
+ */
+export const checkEpochScript = `${prelude}
+local r = pcallRedis('HGET', KEYS[1], 'r')
+if type(r) ~= 'string' or r ~= runId() then call('DEL', KEYS[1]) end
+local e, n = currentSeq()
+return { ARGV[1], e, n }
+`;
+
 /** Reads (or starts) the shard's epoch and counter. KEYS: seq. ARGV: nonce, candidate, lastEpoch, lastN. */
 export const readSeqScript = `${prelude}
 local e, n = currentSeq()
@@ -366,5 +389,6 @@ export const storeScripts = {
   touchTags: script('touchTags', touchTagsScript),
   invalidate: script('invalidate', invalidateScript),
   readSeq: script('readSeq', readSeqScript),
+  checkEpoch: script('checkEpoch', checkEpochScript),
   readTags: script('readTags', readTagsScript),
 } as const;

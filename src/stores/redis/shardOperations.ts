@@ -23,6 +23,8 @@ export interface ShardOperations {
   shardOfTag(tag: string): number;
   lookup(keys: readonly string[], pending: PendingTags): Promise<StoreLookup>;
   fill(entries: readonly StoreEntry[], pending: PendingTags): Promise<number>;
+  /** Runs checkEpoch on every shard (scripts.ts): a shard created by another run of a server starts a new epoch. */
+  checkEpochs(): Promise<void>;
   /** Invalidates; `acknowledged` collects the shards Redis acknowledged, even when another shard fails. */
   invalidate(tags: readonly string[], acknowledged: Set<number>): Promise<StoreSeq>;
 }
@@ -356,7 +358,14 @@ export function createShardOperations(connection: StoreConnection, options: Shar
     return encodeSeqVector(seqs);
   }
 
-  return { shardCount, shardOfTag: (tag) => shardOf(tag, shardCount), lookup, fill, invalidate };
+  async function checkEpochs(): Promise<void> {
+    const nonce = nextNonce();
+    await Promise.all(
+      shards.map(async (shard) => replyHead(await connection.run(storeScripts.checkEpoch, 1, shard.seqKey, ...commonArgs(shard, nonce)), nonce, shard.index)),
+    );
+  }
+
+  return { shardCount, shardOfTag: (tag) => shardOf(tag, shardCount), lookup, fill, invalidate, checkEpochs };
 }
 
 /**
