@@ -130,7 +130,7 @@ import type { Store, StoreSeq } from '../types.js';
 import { type BreakerState, type BreakerTicket, createBreaker } from './breaker.js';
 import { openConnection } from './connection.js';
 import { withDeadline } from './deadline.js';
-import { createEpochCheck, type EpochCheck } from './epochCheck.js';
+import { createEpochCheck } from './epochCheck.js';
 import { type RedisStoreOptions, resolveOptions, warnOnceTo } from './options.js';
 import { createPendingInvalidations } from './pendingInvalidations.js';
 import { createShardOperations, isReplyMismatch, normalizeTag } from './shardOperations.js';
@@ -164,14 +164,15 @@ export interface RedisStore extends Store {
 export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const o = resolveOptions(options);
   // Late-bound: the connection reports readiness, the check needs the shards built on it.
-  let epochs: EpochCheck | undefined;
-  const connection = openConnection(o.client, o.socketTimeoutMs, () => epochs?.reconnected());
+  const onReady = { reconnected: (): void => {} };
+  const connection = openConnection(o.client, o.socketTimeoutMs, () => onReady.reconnected());
   const { client } = connection;
   const shards = createShardOperations(connection, { ...o, shardCount: o.shards });
-  epochs = createEpochCheck(
+  const epochs = createEpochCheck(
     () => withDeadline(shards.checkEpochs(), o.writeTimeoutMs, 'epoch check'),
     () => client.status === 'ready',
   );
+  onReady.reconnected = () => epochs.reconnected();
   const breaker = createBreaker(o.breakerThreshold, o.breakerCooldownMs);
   const pending = createPendingInvalidations(deliver);
   let closed = false;
@@ -185,7 +186,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
    */
   function notConnected(): string | undefined {
     if (client.status !== 'ready') return `not connected to Redis (connection ${client.status})`;
-    return epochs!.done ? undefined : 'connected to Redis, checking it was not restarted from an older state';
+    return epochs.done ? undefined : 'connected to Redis, checking it was not restarted from an older state';
   }
 
   function failed(ticket: BreakerTicket, error: unknown): void {

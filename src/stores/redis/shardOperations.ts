@@ -75,6 +75,7 @@ export function createShardOperations(connection: StoreConnection, options: Shar
   // the counter went backwards in the same epoch (and start a new epoch).
   const lastSeen: (ShardSeq | undefined)[] = new Array(shardCount).fill(undefined);
   let nonceCounter = 0;
+  let resets = 0;
 
   function nextNonce(): string {
     nonceCounter = (nonceCounter + 1) % Number.MAX_SAFE_INTEGER;
@@ -337,6 +338,7 @@ export function createShardOperations(connection: StoreConnection, options: Shar
     const nonce = nextNonce();
     const byShard = groupBy(tags, (tag) => shardOf(tag, shardCount));
     const seqs: ShardSeq[] = new Array(shardCount);
+    let reset = false;
     await Promise.all(
       shards.map(async (shard) => {
         const list = byShard.get(shard.index);
@@ -351,11 +353,14 @@ export function createShardOperations(connection: StoreConnection, options: Shar
           ...list.map((t) => shard.tagKeyPrefix + t),
           ...commonArgs(shard, nonce),
         );
-        seqs[shard.index] = replyHead(reply, nonce, shard.index).seq;
+        const head = replyHead(reply, nonce, shard.index);
+        seqs[shard.index] = head.seq;
+        if (isReset(head.rest[0])) reset = true;
         acknowledged.add(shard.index);
       }),
     );
-    return encodeSeqVector(seqs);
+    // A shard reset under OOM has no new counter yet: answer a sequence equal to no other.
+    return reset ? `reset:${++resets}` : encodeSeqVector(seqs);
   }
 
   async function checkEpochs(): Promise<void> {
@@ -374,6 +379,10 @@ export function createShardOperations(connection: StoreConnection, options: Shar
  */
 export function normalizeTag(tag: string): string {
   return /[\uD800-\uDFFF]/.test(tag) ? Buffer.from(tag, 'utf8').toString('utf8') : tag;
+}
+
+function isReset(item: unknown): boolean {
+  return Buffer.isBuffer(item) && item.toString('latin1') === 'reset';
 }
 
 function groupBy<T>(items: Iterable<T>, shardOfItem: (item: T) => number): Map<number, T[]> {
