@@ -346,13 +346,19 @@ export function createShardOperations(connection: StoreConnection, options: Shar
           seqs[shard.index] = await readSeq(shard, nonce);
           return;
         }
-        const reply = await connection.run(
-          storeScripts.invalidate,
-          1 + list.length,
-          shard.seqKey,
-          ...list.map((t) => shard.tagKeyPrefix + t),
-          ...commonArgs(shard, nonce),
-        );
+        let reply: unknown;
+        try {
+          reply = await connection.run(
+            storeScripts.invalidate,
+            1 + list.length,
+            shard.seqKey,
+            ...list.map((t) => shard.tagKeyPrefix + t),
+            ...commonArgs(shard, nonce),
+          );
+        } catch (error) {
+          if (!isMigrating(error)) throw error;
+          reply = await invalidateApart(shard, list, nonce);
+        }
         const head = replyHead(reply, nonce, shard.index);
         seqs[shard.index] = head.seq;
         if (isReset(head.rest[0])) reset = true;
@@ -361,6 +367,21 @@ export function createShardOperations(connection: StoreConnection, options: Shar
     );
     // A shard reset under OOM has no new counter yet: answer a sequence equal to no other.
     return reset ? `reset:${++resets}` : encodeSeqVector(seqs);
+  }
+
+  /**
+   * The invalidation while the shard's slot migrates and its keys sit on two
+   * nodes (the script, which needs them together, is refused): the counter
+   * is raised first (a script on the counter alone), then each tag's record
+   * is deleted by a plain DEL, which ioredis follows to whichever node holds
+   * it (ASK). A missing record reads as stale, and a fill recreates it at the
+   * raised counter, above every fetch that began before; until both steps are
+   * done the invalidation is not acknowledged.
+   */
+  async function invalidateApart(shard: ShardLayout, tags: readonly string[], nonce: string): Promise<unknown> {
+    const reply = await connection.run(storeScripts.invalidate, 1, shard.seqKey, ...commonArgs(shard, nonce));
+    await Promise.all(tags.map((t) => connection.client.del(shard.tagKeyPrefix + t)));
+    return reply;
   }
 
   async function checkEpochs(): Promise<void> {
@@ -379,6 +400,11 @@ export function createShardOperations(connection: StoreConnection, options: Shar
  */
 export function normalizeTag(tag: string): string {
   return /[\uD800-\uDFFF]/.test(tag) ? Buffer.from(tag, 'utf8').toString('utf8') : tag;
+}
+
+/** True for the refusals of a multi-key script whose keys a slot migration has split over two nodes. */
+function isMigrating(error: unknown): boolean {
+  return error instanceof Error && /^(TRYAGAIN|ASK|MOVED)|Too many Cluster redirections/.test(error.message);
 }
 
 function isReset(item: unknown): boolean {
