@@ -133,6 +133,7 @@ import { withDeadline } from './deadline.js';
 import { createEpochCheck } from './epochCheck.js';
 import { type RedisStoreOptions, resolveOptions, warnOnceTo } from './options.js';
 import { createPendingInvalidations } from './pendingInvalidations.js';
+import { createShardGuard } from './shardGuard.js';
 import { createShardOperations, isReplyMismatch, normalizeTag } from './shardOperations.js';
 
 /** The Redis store with its introspection helpers (for metrics and tests). */
@@ -167,13 +168,21 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const onReady = { reconnected: (): void => {} };
   const connection = openConnection(o.client, o.socketTimeoutMs, () => onReady.reconnected());
   const { client } = connection;
-  const shards = createShardOperations(connection, { ...o, shardCount: o.shards });
+  const guard = createShardGuard(o.shards, o.breakerThreshold, o.breakerCooldownMs);
+  const shards = createShardOperations(connection, { ...o, shardCount: o.shards }, guard);
   const epochs = createEpochCheck(
-    () => withDeadline(shards.checkEpochs(), o.writeTimeoutMs, 'epoch check'),
+    () => shards.checkEpochs(performance.now() + o.writeTimeoutMs),
     () => client.status === 'ready',
   );
-  onReady.reconnected = () => epochs.reconnected();
-  const breaker = createBreaker(o.breakerThreshold, o.breakerCooldownMs);
+  onReady.reconnected = () => {
+    guard.uncheckAll();
+    epochs.reconnected();
+  };
+  // With several shards each shard has its own breaker and deadline (shardGuard.ts): the store's breaker never opens.
+  const breaker = createBreaker(guard.isolating ? Number.MAX_SAFE_INTEGER : o.breakerThreshold, o.breakerCooldownMs);
+  /** Runs a shards call under the store's deadline (one shard) or under the shards' own deadlines (several). */
+  const bounded = <T>(call: (until: number) => Promise<T>, ms: number, what: string): Promise<T> =>
+    guard.isolating ? call(performance.now() + ms) : withDeadline(call(Number.POSITIVE_INFINITY), ms, what);
   const pending = createPendingInvalidations(deliver);
   let closed = false;
   // Replaced by attach() with the cache's logger, unless the user chose an onError.
@@ -186,7 +195,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
    */
   function notConnected(): string | undefined {
     if (client.status !== 'ready') return `not connected to Redis (connection ${client.status})`;
-    return epochs.done ? undefined : 'connected to Redis, checking it was not restarted from an older state';
+    // Several shards wait for their epoch check one by one (shardGuard.ts).
+    return epochs.done || guard.isolating ? undefined : 'connected to Redis, checking it was not restarted from an older state';
   }
 
   function failed(ticket: BreakerTicket, error: unknown): void {
@@ -216,7 +226,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     if (ticket === undefined) return { acknowledged: [], error: unavailable(offline ?? 'the circuit breaker is open') };
     const done = new Set<number>();
     try {
-      const seq = await withDeadline(shards.invalidate(tags, done), deadlineMs, `invalidate of ${tags.length} tag(s)`);
+      const seq = await bounded((until) => shards.invalidate(tags, done, until), deadlineMs, `invalidate of ${tags.length} tag(s)`);
       breaker.success(ticket);
       return { seq, acknowledged: tags };
     } catch (error) {
@@ -231,8 +241,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
   async function whenConnected(timeoutMs = 5000): Promise<boolean> {
     const until = performance.now() + timeoutMs;
-    while (notConnected() !== undefined) {
-      if (closed || performance.now() > until) return false;
+    while (notConnected() !== undefined || !guard.allChecked) {
+      if (closed || performance.now() > until) return notConnected() === undefined && guard.isolating;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     // Connected; also let the script loads finish (within the time left),
@@ -248,7 +258,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return pending.size;
     },
     get breakerState() {
-      return breaker.state;
+      return guard.isolating ? guard.state : breaker.state;
     },
     get shardCount() {
       return shards.shardCount;
@@ -271,7 +281,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       const ticket = breaker.allow();
       if (ticket === undefined) throw unavailable(`the circuit breaker is open after ${o.breakerThreshold} consecutive failures; bypassing the cache`);
       try {
-        const result = await withDeadline(shards.lookup(keys, pending), o.readTimeoutMs, `get of ${keys.length} key(s)`);
+        const result = await bounded((until) => shards.lookup(keys, pending, until), o.readTimeoutMs, `get of ${keys.length} key(s)`);
         breaker.success(ticket);
         return result;
       } catch (error) {
@@ -290,8 +300,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         return 0;
       }
       try {
-        const written = await withDeadline(
-          shards.fill(entries, pending),
+        const written = await bounded(
+          (until) => shards.fill(entries, pending, until),
           o.writeTimeoutMs,
           `set of ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`,
         );
@@ -320,6 +330,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       pending.settle(attempt.acknowledged, since);
       if (attempt.seq !== undefined) return attempt.seq;
       const missed = list.filter((t) => !attempt.acknowledged.includes(t));
+      if (missed.length === 0) return `acknowledged:${Date.now()}:${Math.random()}`;
       pending.add(missed);
       throw unacknowledged(missed, list, attempt.error!.message.replace(/^Redis store: /, '').replace(/\.$/, ''), attempt.error);
     },

@@ -19,8 +19,14 @@ export function isEpoch(value: string): boolean {
   return EPOCH.test(value);
 }
 
+/** A shard whose position a lookup could not read (its primary hung or down): a fill never trusts it. */
+export const UNKNOWN_SHARD: ShardSeq = { epoch: '', n: -1 };
+
+let unknowns = 0;
+
+/** Encodes a vector; a vector with an unknown shard equals no other (`?<n>`, unique), so `===` still means "nothing moved". */
 export function encodeSeqVector(shards: readonly ShardSeq[]): string {
-  return shards.map((s) => `${s.epoch}:${s.n}`).join(',');
+  return shards.map((s) => (s.epoch === '' ? `?${++unknowns}` : `${s.epoch}:${s.n}`)).join(',');
 }
 
 /** Parses a fetch sequence; undefined when it is not a vector of `shardCount` shards (a foreign or failed seq). */
@@ -30,6 +36,10 @@ export function parseSeqVector(seq: StoreSeq, shardCount: number): ShardSeq[] | 
   if (parts.length !== shardCount) return undefined;
   const out: ShardSeq[] = [];
   for (const part of parts) {
+    if (part.startsWith('?')) {
+      out.push(UNKNOWN_SHARD);
+      continue;
+    }
     const epoch = part.slice(0, 16);
     const counter = part.slice(17);
     if (part[16] !== ':' || !EPOCH.test(epoch) || !COUNTER.test(counter)) return undefined;

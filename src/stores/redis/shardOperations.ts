@@ -10,7 +10,9 @@ import type { ScriptArg, StoreConnection } from './connection.js';
 import { encodeEntryFrame, parseEntryFrame, type TagGroup, valueOffsetOf } from './entryFrame.js';
 import { type ShardLayout, shardLayouts, shardOf } from './layout.js';
 import { storeScripts } from './scripts.js';
-import { encodeSeqVector, isEpoch, parseSeqVector, type ShardSeq } from './seqVector.js';
+import { encodeSeqVector, isEpoch, parseSeqVector, type ShardSeq, UNKNOWN_SHARD } from './seqVector.js';
+import type { ShardGuard } from './shardGuard.js';
+import { withDeadline } from './deadline.js';
 
 /** Tags whose invalidation Redis has not acknowledged, honoured locally. */
 export interface PendingTags {
@@ -21,12 +23,13 @@ export interface PendingTags {
 export interface ShardOperations {
   readonly shardCount: number;
   shardOfTag(tag: string): number;
-  lookup(keys: readonly string[], pending: PendingTags): Promise<StoreLookup>;
-  fill(entries: readonly StoreEntry[], pending: PendingTags): Promise<number>;
+  /** `until`: the deadline (performance.now() time) of every shard's call, on a cluster (see shardGuard.ts). */
+  lookup(keys: readonly string[], pending: PendingTags, until: number): Promise<StoreLookup>;
+  fill(entries: readonly StoreEntry[], pending: PendingTags, until: number): Promise<number>;
   /** Runs checkEpoch on every shard (scripts.ts): a shard created by another run of a server starts a new epoch. */
-  checkEpochs(): Promise<void>;
+  checkEpochs(until: number): Promise<void>;
   /** Invalidates; `acknowledged` collects the shards Redis acknowledged, even when another shard fails. */
-  invalidate(tags: readonly string[], acknowledged: Set<number>): Promise<StoreSeq>;
+  invalidate(tags: readonly string[], acknowledged: Set<number>, until: number): Promise<StoreSeq>;
 }
 
 export interface ShardOperationsOptions {
@@ -68,7 +71,7 @@ export function isReplyMismatch(error: unknown): boolean {
   return typeof error === 'object' && error !== null && mismatches.has(error);
 }
 
-export function createShardOperations(connection: StoreConnection, options: ShardOperationsOptions): ShardOperations {
+export function createShardOperations(connection: StoreConnection, options: ShardOperationsOptions, guard: ShardGuard): ShardOperations {
   const { shardCount, maxValueBytes, tagTtlMarginMs } = options;
   const shards = shardLayouts(options.prefix, shardCount);
   // The latest position this process saw per shard, so a script can tell that
@@ -104,12 +107,26 @@ export function createShardOperations(connection: StoreConnection, options: Shar
     return { seq: { epoch, n }, rest: reply.slice(3) };
   }
 
-  async function readSeq(shard: ShardLayout, nonce: string): Promise<ShardSeq> {
-    const reply = await connection.run(storeScripts.readSeq, 1, shard.seqKey, ...commonArgs(shard, nonce));
+  async function readSeq(shard: ShardLayout, nonce: string, until: number): Promise<ShardSeq> {
+    const reply = await guard.run(shard.index, until, 'readSeq', () => connection.run(storeScripts.readSeq, 1, shard.seqKey, ...commonArgs(shard, nonce)));
     return replyHead(reply, nonce, shard.index).seq;
   }
 
-  async function lookup(keys: readonly string[], pending: PendingTags): Promise<StoreLookup> {
+  /**
+   * Runs one call per shard in parallel and waits for all. On a cluster a
+   * shard that fails is reported through `failed` (the others go on); the
+   * whole call fails only when every shard did. Otherwise the first failure
+   * fails it.
+   */
+  async function eachShard<T>(items: readonly T[], call: (item: T) => Promise<void>, failed: (item: T) => void = () => {}): Promise<void> {
+    const outcomes = await Promise.allSettled(items.map(call));
+    const failures = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [{ item: items[i]!, reason: o.reason as unknown }] : []));
+    if (failures.length === 0) return;
+    if (!guard.isolating || failures.length === items.length) throw failures[0]!.reason;
+    for (const f of failures) failed(f.item);
+  }
+
+  async function lookup(keys: readonly string[], pending: PendingTags, until: number): Promise<StoreLookup> {
     const nonce = nextNonce();
     const byShard = groupBy(keys.keys(), (i) => shardOf(keys[i]!, shardCount));
     const seqs: ShardSeq[] = new Array(shardCount);
@@ -117,23 +134,27 @@ export function createShardOperations(connection: StoreConnection, options: Shar
     const candidates: Candidate[] = [];
 
     // Round one: every shard, in parallel; the lookup script where keys live, readSeq elsewhere.
-    await Promise.all(
-      shards.map(async (shard) => {
+    // A shard that fails (cluster) is unknown: its keys read as stale, no entry depending on it is served or filled.
+    await eachShard(
+      shards,
+      async (shard) => {
         const indices = byShard.get(shard.index);
         if (indices === undefined) {
-          seqs[shard.index] = await readSeq(shard, nonce);
+          seqs[shard.index] = await readSeq(shard, nonce, until);
           return;
         }
         const entryKeys = indices.map((i) => shard.entryKeyPrefix + keys[i]!);
-        const reply = await connection.run(
-          storeScripts.lookup,
-          1 + entryKeys.length,
-          shard.seqKey,
-          ...entryKeys,
-          ...commonArgs(shard, nonce),
-          shard.index,
-          shardCount,
-          maxValueBytes,
+        const reply = await guard.run(shard.index, until, 'lookup', () =>
+          connection.run(
+            storeScripts.lookup,
+            1 + entryKeys.length,
+            shard.seqKey,
+            ...entryKeys,
+            ...commonArgs(shard, nonce),
+            shard.index,
+            shardCount,
+            maxValueBytes,
+          ),
         );
         const { seq, rest } = replyHead(reply, nonce, shard.index);
         if (rest.length !== indices.length) throw protocolError('a reply of the wrong length');
@@ -143,7 +164,8 @@ export function createShardOperations(connection: StoreConnection, options: Shar
           if (item === 0) values[index] = 'absent';
           else if (Buffer.isBuffer(item)) candidates.push({ index, shard: shard.index, frame: item });
         });
-      }),
+      },
+      (shard) => (seqs[shard.index] = UNKNOWN_SHARD),
     );
 
     // The script checked each entry's own shard. Other shards: unchanged
@@ -173,7 +195,10 @@ export function createShardOperations(connection: StoreConnection, options: Shar
       else unsure.push({ index: candidate.index, value, groups: moved });
     }
     if (unsure.length > 0) {
-      const records = await readTagRecords(unsure.flatMap((u) => u.groups));
+      const records = await readTagRecords(
+        unsure.flatMap((u) => u.groups),
+        until,
+      );
       for (const { index, value, groups } of unsure) {
         if (groups.every((g) => g.tags.every((t) => isFreshRecord(records.get(g.shard)?.get(t), g)))) values[index] = value;
       }
@@ -181,7 +206,7 @@ export function createShardOperations(connection: StoreConnection, options: Shar
     return { values, seq: encodeSeqVector(seqs) };
   }
 
-  async function readTagRecords(groups: readonly TagGroup[]): Promise<Map<number, Map<string, TagRecord>>> {
+  async function readTagRecords(groups: readonly TagGroup[], until: number): Promise<Map<number, Map<string, TagRecord>>> {
     const wanted = new Map<number, Set<string>>();
     for (const group of groups) {
       const set = wanted.get(group.shard) ?? new Set<string>();
@@ -194,13 +219,16 @@ export function createShardOperations(connection: StoreConnection, options: Shar
       [...wanted].map(async ([index, set]) => {
         const shard = shards[index]!;
         const tags = [...set];
-        const reply = await connection.run(
-          storeScripts.readTags,
-          1 + tags.length,
-          shard.seqKey,
-          ...tags.map((t) => shard.tagKeyPrefix + t),
-          ...commonArgs(shard, nonce),
-        );
+        let reply: unknown;
+        try {
+          reply = await guard.run(index, until, 'readTags', () =>
+            connection.run(storeScripts.readTags, 1 + tags.length, shard.seqKey, ...tags.map((t) => shard.tagKeyPrefix + t), ...commonArgs(shard, nonce)),
+          );
+        } catch (error) {
+          // On a cluster, records a failed shard could not show read as missing: those entries are stale.
+          if (guard.isolating) return;
+          throw error;
+        }
         const { rest } = replyHead(reply, nonce, index);
         if (rest.length !== tags.length) throw protocolError('a reply of the wrong length');
         const records = new Map<string, TagRecord>();
@@ -220,6 +248,7 @@ export function createShardOperations(connection: StoreConnection, options: Shar
     if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) return undefined;
     const fetch = parseSeqVector(entry.fetchSeq, shardCount);
     if (fetch === undefined) return undefined;
+    const unknown = (index: number): boolean => fetch[index]!.epoch === '';
     // A fill carrying a tag whose invalidation Redis has not acknowledged
     // yet may hold data older than that invalidation: never let it land.
     const tags = entry.tags.map(normalizeTag);
@@ -234,6 +263,8 @@ export function createShardOperations(connection: StoreConnection, options: Shar
       set.add(tag);
       byShard.set(tagShard, set);
     }
+    // A shard the lookup could not read vouches for nothing: the fill is dropped.
+    if ([...byShard.keys()].some(unknown)) return undefined;
     const groups: TagGroup[] = [...byShard]
       .sort(([a], [b]) => a - b)
       .map(([index, tags]) => ({ shard: index, epoch: fetch[index]!.epoch, fetch: fetch[index]!.n, tags: [...tags] }));
@@ -249,14 +280,14 @@ export function createShardOperations(connection: StoreConnection, options: Shar
     };
   }
 
-  async function fill(entries: readonly StoreEntry[], pending: PendingTags): Promise<number> {
+  async function fill(entries: readonly StoreEntry[], pending: PendingTags, until: number): Promise<number> {
     const prepared: PreparedFill[] = [];
     for (const entry of entries) {
       const p = prepare(entry, pending);
       if (p) prepared.push(p);
     }
     if (prepared.length === 0) return 0;
-    const touched = await touchForeignTags(prepared);
+    const touched = await touchForeignTags(prepared, until);
     const byShard = groupBy(
       prepared.filter((p) =>
         p.foreign.every((g) => {
@@ -267,12 +298,13 @@ export function createShardOperations(connection: StoreConnection, options: Shar
       (p) => p.shard,
     );
     const nonce = nextNonce();
-    const counts = await Promise.all(
-      [...byShard].map(async ([index, list]) => {
-        const shard = shards[index]!;
-        const tagKeys = new Set<string>();
-        for (const p of list) for (const tag of p.localTags) tagKeys.add(shard.tagKeyPrefix + tag);
-        const reply = await connection.run(
+    let written = 0;
+    await eachShard([...byShard], async ([index, list]) => {
+      const shard = shards[index]!;
+      const tagKeys = new Set<string>();
+      for (const p of list) for (const tag of p.localTags) tagKeys.add(shard.tagKeyPrefix + tag);
+      const reply = await guard.run(index, until, 'fill', () =>
+        connection.run(
           storeScripts.fill,
           1 + list.length + tagKeys.size,
           shard.seqKey,
@@ -284,11 +316,11 @@ export function createShardOperations(connection: StoreConnection, options: Shar
           tagTtlMarginMs,
           list.length,
           ...list.flatMap((p) => [p.frame, p.ttlMs]),
-        );
-        return replyHead(reply, nonce, index).rest.filter((r) => r === 1).length;
-      }),
-    );
-    return counts.reduce((a, b) => a + b, 0);
+        ),
+      );
+      written += replyHead(reply, nonce, index).rest.filter((r) => r === 1).length;
+    });
+    return written;
   }
 
   /**
@@ -297,7 +329,7 @@ export function createShardOperations(connection: StoreConnection, options: Shar
    * fresh, and entries they prove stale are not sent. One touchTags script
    * per shard, in parallel.
    */
-  async function touchForeignTags(prepared: readonly PreparedFill[]): Promise<Map<number, { epoch: string; versions: Map<string, number> }>> {
+  async function touchForeignTags(prepared: readonly PreparedFill[], until: number): Promise<Map<number, { epoch: string; versions: Map<string, number> }>> {
     const ttls = new Map<number, Map<string, number>>();
     for (const p of prepared) {
       for (const group of p.foreign) {
@@ -309,18 +341,22 @@ export function createShardOperations(connection: StoreConnection, options: Shar
     const touched = new Map<number, { epoch: string; versions: Map<string, number> }>();
     if (ttls.size === 0) return touched;
     const nonce = nextNonce();
-    await Promise.all(
-      [...ttls].map(async ([index, perTag]) => {
+    // A shard that fails leaves its entries unvouched for: they are not written.
+    await eachShard(
+      [...ttls],
+      async ([index, perTag]) => {
         const shard = shards[index]!;
         const tags = [...perTag.keys()];
-        const reply = await connection.run(
-          storeScripts.touchTags,
-          1 + tags.length,
-          shard.seqKey,
-          ...tags.map((t) => shard.tagKeyPrefix + t),
-          ...commonArgs(shard, nonce),
-          tagTtlMarginMs,
-          ...tags.map((t) => perTag.get(t)!),
+        const reply = await guard.run(index, until, 'touchTags', () =>
+          connection.run(
+            storeScripts.touchTags,
+            1 + tags.length,
+            shard.seqKey,
+            ...tags.map((t) => shard.tagKeyPrefix + t),
+            ...commonArgs(shard, nonce),
+            tagTtlMarginMs,
+            ...tags.map((t) => perTag.get(t)!),
+          ),
         );
         const { seq, rest } = replyHead(reply, nonce, index);
         if (rest.length !== tags.length) throw protocolError('a reply of the wrong length');
@@ -329,42 +365,44 @@ export function createShardOperations(connection: StoreConnection, options: Shar
           if (typeof v === 'number') versions.set(tags[i]!, v);
         });
         touched.set(index, { epoch: seq.epoch, versions });
-      }),
+      },
+      () => {},
     );
     return touched;
   }
 
-  async function invalidate(tags: readonly string[], acknowledged: Set<number>): Promise<StoreSeq> {
+  async function invalidate(tags: readonly string[], acknowledged: Set<number>, until: number): Promise<StoreSeq> {
     const nonce = nextNonce();
     const byShard = groupBy(tags, (tag) => shardOf(tag, shardCount));
-    const seqs: ShardSeq[] = new Array(shardCount);
+    // Only the shards holding the tags are touched (a hung primary elsewhere costs nothing); the others are
+    // answered with what this process last saw of them (the vector equals no earlier one: a touched shard moved).
+    const seqs: ShardSeq[] = lastSeen.map((seen) => seen ?? UNKNOWN_SHARD);
     let reset = false;
+    let failure: { reason: unknown } | undefined;
     await Promise.all(
-      shards.map(async (shard) => {
-        const list = byShard.get(shard.index);
-        if (list === undefined) {
-          seqs[shard.index] = await readSeq(shard, nonce);
-          return;
-        }
-        let reply: unknown;
+      [...byShard].map(async ([index, list]) => {
+        const shard = shards[index]!;
         try {
-          reply = await connection.run(
-            storeScripts.invalidate,
-            1 + list.length,
-            shard.seqKey,
-            ...list.map((t) => shard.tagKeyPrefix + t),
-            ...commonArgs(shard, nonce),
-          );
+          let reply: unknown;
+          try {
+            reply = await guard.run(index, until, 'invalidate', () =>
+              connection.run(storeScripts.invalidate, 1 + list.length, shard.seqKey, ...list.map((t) => shard.tagKeyPrefix + t), ...commonArgs(shard, nonce)),
+            );
+          } catch (error) {
+            if (!isMigrating(error)) throw error;
+            reply = await guard.run(index, until, 'invalidate', () => invalidateApart(shard, list, nonce));
+          }
+          const head = replyHead(reply, nonce, shard.index);
+          seqs[shard.index] = head.seq;
+          if (isReset(head.rest[0])) reset = true;
+          acknowledged.add(shard.index);
         } catch (error) {
-          if (!isMigrating(error)) throw error;
-          reply = await invalidateApart(shard, list, nonce);
+          // Every shard settles before the call does, so `acknowledged` is complete.
+          failure ??= { reason: error };
         }
-        const head = replyHead(reply, nonce, shard.index);
-        seqs[shard.index] = head.seq;
-        if (isReset(head.rest[0])) reset = true;
-        acknowledged.add(shard.index);
       }),
     );
+    if (failure) throw failure.reason;
     // A shard reset under OOM has no new counter yet: answer a sequence equal to no other.
     return reset ? `reset:${++resets}` : encodeSeqVector(seqs);
   }
@@ -384,11 +422,22 @@ export function createShardOperations(connection: StoreConnection, options: Shar
     return reply;
   }
 
-  async function checkEpochs(): Promise<void> {
+  /** Checks every shard's epoch; marks each checked shard in the guard; rejects when one failed (checked again later). */
+  async function checkEpochs(until: number): Promise<void> {
     const nonce = nextNonce();
+    let failure: { reason: unknown } | undefined;
     await Promise.all(
-      shards.map(async (shard) => replyHead(await connection.run(storeScripts.checkEpoch, 1, shard.seqKey, ...commonArgs(shard, nonce)), nonce, shard.index)),
+      shards.map(async (shard) => {
+        try {
+          const call = connection.run(storeScripts.checkEpoch, 1, shard.seqKey, ...commonArgs(shard, nonce));
+          replyHead(await withDeadline(call, Math.max(1, Math.round(until - performance.now())), `epoch check of shard ${shard.index}`), nonce, shard.index);
+          guard.checked(shard.index);
+        } catch (error) {
+          failure ??= { reason: error };
+        }
+      }),
     );
+    if (failure) throw failure.reason;
   }
 
   return { shardCount, shardOfTag: (tag) => shardOf(tag, shardCount), lookup, fill, invalidate, checkEpochs };

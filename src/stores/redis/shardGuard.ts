@@ -1,0 +1,74 @@
+/**
+ * Per-shard fault isolation on a Redis Cluster: each shard's calls run under
+ * the shard's own circuit breaker and the deadline of the operation, so a
+ * hung or dead primary costs only the shards it serves; a deadline missed on
+ * one shard never counts against the others. Shards also wait for their
+ * epoch check (epochCheck.ts) after a node (re)connects. A single Redis (one
+ * shard) needs none of this: the store's own breaker and deadlines cover it,
+ * and the guard passes calls through.
+ */
+import { CacheTagError } from '../../errors.js';
+import { type Breaker, type BreakerState, createBreaker } from './breaker.js';
+import { withDeadline } from './deadline.js';
+
+export interface ShardGuard {
+  /** True when shards fail one by one (a cluster); false when the store's own breaker and deadlines apply. */
+  readonly isolating: boolean;
+  /** The worst breaker state over the shards. */
+  readonly state: BreakerState;
+  /**
+   * Runs one shard's call before `until` (performance.now() time), under the
+   * shard's breaker; rejects at once with `STORE_UNAVAILABLE` when the shard's
+   * breaker is open or its epoch is not checked yet.
+   */
+  run<T>(shard: number, until: number, what: string, call: () => Promise<T>): Promise<T>;
+  /** The shards' epochs must be checked again (a node connection became ready). */
+  uncheckAll(): void;
+  /** The shard's epoch was checked. */
+  checked(shard: number): void;
+  readonly allChecked: boolean;
+}
+
+export function createShardGuard(shardCount: number, threshold: number, cooldownMs: number): ShardGuard {
+  const isolating = shardCount > 1;
+  const breakers: Breaker[] = Array.from({ length: shardCount }, () => createBreaker(threshold, cooldownMs));
+  const unchecked = new Set<number>();
+  const rank: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+  return {
+    isolating,
+    get state() {
+      if (!isolating) return 'closed';
+      let worst: BreakerState = 'closed';
+      for (const b of breakers) if (rank[b.state] > rank[worst]) worst = b.state;
+      return worst;
+    },
+    async run(shard, until, what, call) {
+      if (!isolating) return call();
+      if (unchecked.has(shard)) throw unavailable(`shard ${shard} is waiting for its epoch check after a reconnection`);
+      const ticket = breakers[shard]!.allow();
+      if (ticket === undefined) throw unavailable(`the circuit breaker of shard ${shard} is open after ${threshold} consecutive failures`);
+      try {
+        const result = await withDeadline(call(), Math.max(1, Math.round(until - performance.now())), `${what} on shard ${shard}`);
+        breakers[shard]!.success(ticket);
+        return result;
+      } catch (error) {
+        breakers[shard]!.failure(ticket);
+        throw error;
+      }
+    },
+    uncheckAll() {
+      if (isolating) for (let i = 0; i < shardCount; i++) unchecked.add(i);
+    },
+    checked(shard) {
+      unchecked.delete(shard);
+    },
+    get allChecked() {
+      return unchecked.size === 0;
+    },
+  };
+}
+
+function unavailable(message: string): CacheTagError {
+  return new CacheTagError('STORE_UNAVAILABLE', `Redis store: ${message}.`);
+}
