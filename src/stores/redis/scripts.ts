@@ -307,6 +307,30 @@ return out
 `;
 
 /**
+ * The last step of a fill too large for one bounded script (see
+ * MAX_TAGS_PER_SCRIPT): its tag records were checked and prepared by
+ * touchTags calls, in chunks, that all saw the shard at epoch ARGV[5] and
+ * counter ARGV[6]. The entries are written only if the counter has not
+ * moved since (no invalidation in between), so the versions those chunks read
+ * still hold; otherwise nothing is written (the next fill lands).
+ * KEYS: seq, entry keys. ARGV: nonce, candidate, lastEpoch, lastN, epoch,
+ * counter, then per entry: frame, ttlMs. Per entry: 1 written, 0 dropped.
+ */
+export const fillFencedScript = `${prelude}
+local e, n = currentSeq()
+local out = { ARGV[1], e, n }
+local same = e == ARGV[5] and format('%d', n) == ARGV[6]
+for i = 2, #KEYS do
+  out[i + 2] = 0
+  if same then
+    call('SET', KEYS[i], ARGV[5 + (i - 1) * 2], 'PX', ARGV[6 + (i - 1) * 2])
+    out[i + 2] = 1
+  end
+end
+return out
+`;
+
+/**
  * Prepares the tags an entry has in a shard other than its own before the
  * entry is written: creates missing records, renews those about to expire,
  * returns versions (see touchTags).
@@ -399,6 +423,7 @@ export const storeScripts = {
   lookup: script('lookup', lookupScript),
   fill: script('fill', fillScript),
   touchTags: script('touchTags', touchTagsScript),
+  fillFenced: script('fillFenced', fillFencedScript),
   invalidate: script('invalidate', invalidateScript),
   readSeq: script('readSeq', readSeqScript),
   checkEpoch: script('checkEpoch', checkEpochScript),
