@@ -49,6 +49,10 @@
  * of on every fill. Tags in other shards are handled first by `touchTags`
  * (one parallel round, cluster only), and entries they prove stale are not
  * sent; one invalidated between that round and the write is caught on read.
+ * A shard whose entries of one `set` carry more than MAX_TAGS_PER_SCRIPT
+ * tag records is filled in bounded steps instead (touchTags in chunks, then
+ * `fillFenced`, which writes only if the shard's counter did not move since
+ * the first chunk), so no script blocks Redis for long.
  * Standalone: a `set` is exactly one script. Cost of the conservative rule
  * below: the first fill of a tag that has no record yet lands only if no tag
  * of its shard was invalidated while it was fetched (the next fill lands).
@@ -86,7 +90,16 @@
  * so each `get` sends `shards` small scripts, spread over all primaries: more
  * shards spread load and memory more finely and cost more commands per get.
  * A lookup concurrent with an invalidation may see either state; once
- * `invalidate` has resolved, no lookup returns what it invalidated.
+ * `invalidate` has resolved, no lookup returns what it invalidated. While a
+ * migration has split a shard's keys over two nodes the invalidate script is
+ * refused (TRYAGAIN, ASK, MOVED); it then raises the counter alone and deletes
+ * the tags' records one by one, each DEL followed to its node.
+ * Each shard has its own breaker and deadline (shardGuard.ts): a lookup
+ * answers from the shards that answered and treats the others as unknown
+ * (their keys read as stale, no entry depending on them is served or
+ * filled); an invalidation touches only its tags' shards. A hung or dead
+ * primary therefore costs only the shards it serves, once their breakers
+ * opened (the first `breakerThreshold` lookups wait for their deadline).
  *
  * Failures: fail open, fast.
  * - `get` rejects with `STORE_UNAVAILABLE` within `readTimeoutMs` (default
@@ -107,7 +120,7 @@
  *   `writeTimeoutMs` (waiting for the connection too), then reports those
  *   left to `onError` ('close', `INVALIDATION_UNACKNOWLEDGED`, naming them)
  *   and resolves: closing never fails.
- * - A circuit breaker opens after `breakerThreshold` consecutive failures and
+ * - A circuit breaker (on a cluster, one per shard) opens after `breakerThreshold` consecutive failures and
  *   lets one probe through every `breakerCooldownMs`. While the connection is
  *   down calls fail at once and do not count: the breaker guards against
  *   waiting (hung or slow Redis), not against instant refusals.
