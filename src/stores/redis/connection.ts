@@ -8,6 +8,14 @@ import { type StoreScript, storeScripts } from './scripts.js';
 
 export type ScriptArg = string | Buffer | number;
 
+/**
+ * How long ioredis waits, after ending a socket, before destroying it (its
+ * default, 2 s, also holds a process that closes the store while Redis is
+ * unreachable, the socket of the failed attempt never closing again). A
+ * cache connection being dropped has nothing left to flush.
+ */
+const DISCONNECT_TIMEOUT_MS = 100;
+
 export interface StoreConnection {
   /** The store's ioredis client (its status, disconnect, quit). */
   readonly client: Redis | Cluster;
@@ -53,7 +61,7 @@ export function openConnection(template: Redis | Cluster, socketTimeoutMs: numbe
       enableOfflineQueue: false,
       lazyConnect: false,
       retryDelayOnTryAgain: 10,
-      redisOptions: { ...cluster.options.redisOptions, maxRetriesPerRequest: 0, socketTimeout: socketTimeoutMs },
+      redisOptions: { ...cluster.options.redisOptions, maxRetriesPerRequest: 0, socketTimeout: socketTimeoutMs, disconnectTimeout: DISCONNECT_TIMEOUT_MS },
     });
     client.on('node error', () => {});
     // Node connections queue commands until connected, so this needs no waiting.
@@ -62,7 +70,13 @@ export function openConnection(template: Redis | Cluster, socketTimeoutMs: numbe
       node.on('ready', onReady);
     });
   } else {
-    const redis = (template as Redis).duplicate({ enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: false, socketTimeout: socketTimeoutMs });
+    const redis = (template as Redis).duplicate({
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      lazyConnect: false,
+      socketTimeout: socketTimeoutMs,
+      disconnectTimeout: DISCONNECT_TIMEOUT_MS,
+    });
     // Sent before anything else on the new connection; a restarted server has lost its script cache.
     redis.on('ready', () => {
       load(redis);

@@ -72,9 +72,10 @@ test('Redis cut under load: calls fail fast and open, then the store recovers on
       assert.ok(!r.ok && r.error instanceof CacheTagError && r.error.code === 'STORE_UNAVAILABLE', `get rejects with STORE_UNAVAILABLE: ${String(r.error)}`);
       assert.ok(r.ms < 100, `get settled in ${r.ms.toFixed(1)} ms`);
     } else if (r.op === 'invalidate') {
-      // Not acknowledged: rejects within the write deadline, the tag kept pending for retry.
+      // Not acknowledged: rejects within the write deadline (250 ms, spent waiting for the connection; slack for a
+      // loaded machine), the tag kept pending for retry.
       assert.ok(r.ok || (r.error instanceof CacheTagError && r.error.code === 'INVALIDATION_UNACKNOWLEDGED'), `invalidate: ${String(r.error)}`);
-      assert.ok(r.ms < 320, `${r.op} settled in ${r.ms.toFixed(1)} ms`);
+      assert.ok(r.ms < 450, `${r.op} settled in ${r.ms.toFixed(1)} ms`);
     } else {
       assert.ok(r.ok, `${r.op} never rejects`);
       assert.ok(r.ms < 320, `${r.op} settled in ${r.ms.toFixed(1)} ms`);

@@ -53,7 +53,7 @@ test('a hung Redis: deadlines hold, the breaker opens, then recovers after the n
     } else if (r.op === 'invalidate') {
       // Not acknowledged: rejects within the write deadline, the tag kept pending for retry.
       assert.ok(r.ok || (r.error instanceof CacheTagError && r.error.code === 'INVALIDATION_UNACKNOWLEDGED'), `invalidate: ${String(r.error)}`);
-      assert.ok(r.ms < 320, `${r.op} settled in ${r.ms.toFixed(1)} ms`);
+      assert.ok(r.ms < 450, `${r.op} settled in ${r.ms.toFixed(1)} ms`);
     } else {
       assert.ok(r.ok, `${r.op} never rejects`);
       assert.ok(r.ms < 320, `${r.op} settled in ${r.ms.toFixed(1)} ms (deadline 250)`);

@@ -34,6 +34,7 @@ test('scripts are loaded on connection, reloaded after a restart, and resent aft
 
   const { seq } = await store.get([]);
   assert.equal(await store.set([entry('k', 'v', ['P:1'], seq)]), 1);
+  trace.stop();
   await server.stop();
   assert.ok(
     await eventually(

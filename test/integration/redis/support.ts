@@ -128,7 +128,10 @@ export interface CommandTrace {
  * Calls are fenced by ECHOs from another connection: once a fence shows up in
  * MONITOR, every command sent before it has shown up too.
  */
-export async function traceCommands(t: TestContext, server: RedisTarget): Promise<(call: () => Promise<unknown>) => Promise<CommandTrace>> {
+export async function traceCommands(
+  t: TestContext,
+  server: RedisTarget,
+): Promise<((call: () => Promise<unknown>) => Promise<CommandTrace>) & { stop(): void }> {
   const fence = server.admin.duplicate();
   onCleanup(t, () => fence.disconnect());
   await fence.ping();
@@ -145,14 +148,22 @@ export async function traceCommands(t: TestContext, server: RedisTarget): Promis
     await fence.echo(tag);
     for (let i = 0; i < 200 && !seen.some((s) => s.command === 'echo' && s.arg === tag); i++) await sleep(5);
   };
-  return async (call) => {
-    await waitForFence();
-    seen = [];
-    await call();
-    await waitForFence();
-    const mine = seen.filter((s) => s.command !== 'echo');
-    return { sent: mine.filter((s) => s.source !== 'lua').map((s) => s.command), inside: mine.filter((s) => s.source === 'lua').map((s) => s.command) };
+  // stop(): before the server restarts, so that the MONITOR connection does not reconnect into a confused state.
+  const stop = (): void => {
+    monitor.disconnect();
+    fence.disconnect();
   };
+  return Object.assign(
+    async (call: () => Promise<unknown>): Promise<CommandTrace> => {
+      await waitForFence();
+      seen = [];
+      await call();
+      await waitForFence();
+      const mine = seen.filter((s) => s.command !== 'echo');
+      return { sent: mine.filter((s) => s.source !== 'lua').map((s) => s.command), inside: mine.filter((s) => s.source === 'lua').map((s) => s.command) };
+    },
+    { stop },
+  );
 }
 
 /** How many times each command appears: `{ hmget: 1, getrange: 20, mget: 1 }`. */
