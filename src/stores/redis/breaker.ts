@@ -21,7 +21,8 @@ export interface Breaker {
   readonly state: BreakerState;
   /** A ticket when the call may proceed, undefined when the breaker refuses it. */
   allow(): BreakerTicket | undefined;
-  success(ticket: BreakerTicket): void;
+  /** Records a success; true when it follows failures (the server answers again: time to retry what failed). */
+  success(ticket: BreakerTicket): boolean;
   /** Records a failure; true when this failure opened the breaker (the caller may then reset connections). */
   failure(ticket: BreakerTicket): boolean;
 }
@@ -47,8 +48,10 @@ export function createBreaker(threshold: number, cooldownMs: number, now: () => 
     success(ticket) {
       // Any success, even of a call that started before the breaker opened,
       // shows that the server answers again.
+      const recovered = failures > 0;
       failures = 0;
       if (ticket.probe) probing = false;
+      return recovered;
     },
     failure(ticket) {
       if (ticket.probe) probing = false;

@@ -27,6 +27,8 @@ export interface PendingInvalidations {
   settle(tags: readonly string[], since: number): void;
   /** One delivery attempt of everything pending; true when nothing is left. */
   flush(): Promise<boolean>;
+  /** Retries now (Redis answers again), instead of waiting out the backoff grown while it did not. */
+  kick(): void;
   /** Stops the retry loop. */
   stop(): void;
 }
@@ -41,6 +43,7 @@ export function createPendingInvalidations(deliver: (tags: readonly string[]) =>
   let timer: NodeJS.Timeout | undefined;
   let delayMs = RETRY_MIN_MS;
   let stopped = false;
+  let retrying = false;
 
   function settle(tags: readonly string[], since: number): void {
     for (const tag of tags) {
@@ -60,7 +63,9 @@ export function createPendingInvalidations(deliver: (tags: readonly string[]) =>
   function schedule(): void {
     if (timer !== undefined || stopped || pending.size === 0) return;
     timer = setTimeout(async () => {
+      retrying = true;
       const delivered = await flush();
+      retrying = false;
       timer = undefined;
       delayMs = delivered ? RETRY_MIN_MS : Math.min(delayMs * 2, RETRY_MAX_MS);
       schedule();
@@ -84,6 +89,14 @@ export function createPendingInvalidations(deliver: (tags: readonly string[]) =>
     },
     settle,
     flush,
+    kick() {
+      delayMs = RETRY_MIN_MS;
+      // A retry in flight reschedules itself when it settles.
+      if (timer === undefined || retrying || stopped) return;
+      clearTimeout(timer);
+      timer = undefined;
+      schedule();
+    },
     stop() {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);

@@ -181,7 +181,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const onReady = { reconnected: (): void => {} };
   const connection = openConnection(o.client, o.socketTimeoutMs, () => onReady.reconnected());
   const { client } = connection;
-  const guard = createShardGuard(o.shards, o.breakerThreshold, o.breakerCooldownMs);
+  // Pending invalidations are retried as soon as Redis (a shard) answers again after failures.
+  const guard = createShardGuard(o.shards, o.breakerThreshold, o.breakerCooldownMs, () => pending.kick());
   const shards = createShardOperations(connection, { ...o, shardCount: o.shards }, guard);
   const epochs = createEpochCheck(
     () => shards.checkEpochs(performance.now() + o.writeTimeoutMs),
@@ -240,7 +241,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     const done = new Set<number>();
     try {
       const seq = await bounded((until) => shards.invalidate(tags, done, until), deadlineMs, `invalidate of ${tags.length} tag(s)`);
-      breaker.success(ticket);
+      if (breaker.success(ticket)) pending.kick();
       return { seq, acknowledged: tags };
     } catch (error) {
       failed(ticket, error);
@@ -295,7 +296,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       if (ticket === undefined) throw unavailable(`the circuit breaker is open after ${o.breakerThreshold} consecutive failures; bypassing the cache`);
       try {
         const result = await bounded((until) => shards.lookup(keys, pending, until), o.readTimeoutMs, `get of ${keys.length} key(s)`);
-        breaker.success(ticket);
+        if (breaker.success(ticket)) pending.kick();
         return result;
       } catch (error) {
         failed(ticket, error);
@@ -318,7 +319,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
           o.writeTimeoutMs,
           `set of ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`,
         );
-        breaker.success(ticket);
+        if (breaker.success(ticket)) pending.kick();
         return written;
       } catch (error) {
         failed(ticket, error);

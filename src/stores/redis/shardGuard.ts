@@ -29,7 +29,8 @@ export interface ShardGuard {
   readonly allChecked: boolean;
 }
 
-export function createShardGuard(shardCount: number, threshold: number, cooldownMs: number): ShardGuard {
+/** @param recovered told when a shard answers again after failures. */
+export function createShardGuard(shardCount: number, threshold: number, cooldownMs: number, recovered: () => void = () => {}): ShardGuard {
   const isolating = shardCount > 1;
   const breakers: Breaker[] = Array.from({ length: shardCount }, () => createBreaker(threshold, cooldownMs));
   const unchecked = new Set<number>();
@@ -50,7 +51,7 @@ export function createShardGuard(shardCount: number, threshold: number, cooldown
       if (ticket === undefined) throw unavailable(`the circuit breaker of shard ${shard} is open after ${threshold} consecutive failures`);
       try {
         const result = await withDeadline(call(), Math.max(1, Math.round(until - performance.now())), `${what} on shard ${shard}`);
-        breakers[shard]!.success(ticket);
+        if (breakers[shard]!.success(ticket)) recovered();
         return result;
       } catch (error) {
         breakers[shard]!.failure(ticket);
