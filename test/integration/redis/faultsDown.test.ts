@@ -1,8 +1,9 @@
 /**
  * Redis going away under load (connections cut, new ones refused): every call
- * settles fast, `get` rejects with STORE_UNAVAILABLE, `set` and `invalidate`
- * never reject, invalidations Redis missed are kept and delivered once it is
- * back, and the cache resumes by itself.
+ * settles fast, `get` rejects with STORE_UNAVAILABLE, `set` never rejects,
+ * `invalidate` rejects with INVALIDATION_UNACKNOWLEDGED within its deadline,
+ * invalidations Redis missed are kept and delivered once it is back, and the
+ * cache resumes by itself.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
