@@ -460,6 +460,15 @@ export function createShardOperations(connection: StoreConnection, options: Shar
     // Only the shards holding the tags are touched (a hung primary elsewhere costs nothing); the others are
     // answered with what this process last saw of them (the vector equals no earlier one: a touched shard moved).
     const seqs: ShardSeq[] = lastSeen.map((seen) => seen ?? UNKNOWN_SHARD);
+    // No tags: a read of the current sequence (every shard that answers).
+    if (tags.length === 0) {
+      await eachShard(
+        shards,
+        async (shard) => void (seqs[shard.index] = await readSeq(shard, nonce, until)),
+        (shard) => (seqs[shard.index] = UNKNOWN_SHARD),
+      );
+      return encodeSeqVector(seqs);
+    }
     let reset = false;
     let failure: { reason: unknown } | undefined;
     await Promise.all(
