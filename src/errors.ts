@@ -31,7 +31,11 @@ export type CacheTagErrorCode =
    */
   | 'INVALIDATION_UNACKNOWLEDGED'
   /** A tag template needs a value (an argument, a key field, a parent or result field) that is absent at run time. */
-  | 'TEMPLATE_VALUE_MISSING';
+  | 'TEMPLATE_VALUE_MISSING'
+  /** A resolver gave a dynamic cache hint (`info.cacheControl`) where cachetag computes the policy and cannot see it. */
+  | 'DYNAMIC_HINT_UNSUPPORTED'
+  /** The `sessionId` function returned something other than a string, a finite number, null or undefined. */
+  | 'INVALID_SESSION_ID';
 
 /** Base class of every error thrown by cachetag. */
 export class CacheTagError extends Error {

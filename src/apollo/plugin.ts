@@ -115,7 +115,11 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
       const batched = requestContext.requestIsBatched;
       const scope =
         (batched ? cache.requestScope(requestContext.contextValue) : undefined) ??
-        cache.beginRequest(requestContext.contextValue, { debug: wantsDebug, collectTags: tagsHeader !== undefined || operationCache });
+        cache.beginRequest(requestContext.contextValue, {
+          debug: wantsDebug,
+          collectTags: tagsHeader !== undefined || operationCache,
+          refuseDynamicHints: cacheControl === 'cachetag',
+        });
       let operationOutcome: OperationOutcome | undefined;
       return {
         async didResolveOperation({ schema, document, operationName, overallCachePolicy }) {
@@ -123,6 +127,15 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
           const plan = cache.planOf(schema) ?? cache.instrumentSchema(schema);
           // Restricting before execution also turns Apollo's own per-field hook, when it is still installed, into a no-op.
           overallCachePolicy.restrict(staticCachePolicy(plan, document, operationName) ?? { maxAge: 0 });
+        },
+        async executionDidStart({ overallCachePolicy }) {
+          return {
+            // Cached data keyed by session (a PRIVATE possible type, a PRIVATE ancestor) makes the response PRIVATE,
+            // where Apollo's rules, reading only declared types, may say PUBLIC. Before willSendResponse writes headers.
+            async executionDidEnd() {
+              if (scope.hasPrivate) overallCachePolicy.restrict({ scope: 'PRIVATE' });
+            },
+          };
         },
         async responseForOperation({ schema, document, request, queryHash, overallCachePolicy, contextValue }) {
           if (!operationCache || batched || queryHash === undefined) return null;
@@ -147,10 +160,16 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
           let stored = false;
           if (operationOutcome?.outcome === 'miss') {
             const policy = overallCachePolicy.policyIfCacheable();
+            // Also what an uncacheable policy says (maxAge 0, dynamic hints included): the engine then stores nothing.
+            const { maxAge, scope: policyScope } = overallCachePolicy;
             stored = cache.fillOperation(
               contextValue,
               result,
-              policy ? { maxAge: policy.maxAge, ...(policy.scope ? { scope: policy.scope } : {}) } : undefined,
+              policy
+                ? { maxAge: policy.maxAge, ...(policy.scope ? { scope: policy.scope } : {}) }
+                : maxAge !== undefined || policyScope !== undefined
+                  ? { ...(maxAge !== undefined ? { maxAge } : {}), ...(policyScope ? { scope: policyScope } : {}) }
+                  : undefined,
             );
           }
           if (cacheControl === 'cachetag') {

@@ -25,8 +25,10 @@
 import {
   getNamedType,
   isAbstractType,
+  isLeafType,
   isObjectType,
   type DocumentNode,
+  type GraphQLField,
   type GraphQLFieldResolver,
   type GraphQLObjectType,
   type GraphQLResolveInfo,
@@ -54,6 +56,10 @@ import { analyzeOperation, operationKey } from './operation.js';
 import { memoizeString } from './memo.js';
 import { cacheControlValue } from './policy.js';
 import { FillQueue } from './fillQueue.js';
+import { hasNoPrivate, hasPrivateAncestor, markPrivate, selectionIsPrivate } from './privacy.js';
+import { readHintNarrowing, refuseDynamicHints } from './dynamicHints.js';
+import { NarrowedKeys } from './narrowedKeys.js';
+import { sessionScopeOf } from './sessionScope.js';
 import { RequestScope, type FieldDebugRecord, type Lookup, type RequestScopeOptions } from './requestScope.js';
 import { createStats, fieldChannel, invalidationChannel, type CacheStats, type FieldEvent, type FieldReason } from '../metrics/events.js';
 
@@ -267,6 +273,8 @@ export function createCache(options: CacheOptions = {}): Cache {
   // Distinct schemas instrumented so far: with more than one, an unnamed storedResponse() cannot know whose it is.
   let instrumentedSchemas = 0;
   const warned = new Set<string>();
+  // Field and operation keys whose resolvers narrowed the policy with a dynamic hint (PRIVATE or maxAge 0).
+  const narrowedKeys = new NarrowedKeys();
 
   function warnOnce(id: string, message: string): void {
     if (warned.has(id)) return;
@@ -342,8 +350,7 @@ export function createCache(options: CacheOptions = {}): Cache {
 
   /** `PRIVATE:<session>` for the request's session, or undefined when it has none. */
   function privateScopeOf(context: unknown): string | undefined {
-    const session = sessionId?.(context);
-    return session === undefined || session === null || session === '' ? undefined : `PRIVATE:${String(session)}`;
+    return sessionId ? sessionScopeOf(sessionId(context)) : undefined;
   }
 
   async function resolveCached(
@@ -363,11 +370,12 @@ export function createCache(options: CacheOptions = {}): Cache {
       return resolve(source, args, context, info);
     };
 
+    if (scope.refuseHints) refuseDynamicHints(info, plan);
     let scopeId = 'PUBLIC';
-    const isPrivate = plan.scope === 'PRIVATE' || (scope.hasPrivate && hasPrivateAncestor(scope, info.path.prev));
+    const isPrivate =
+      plan.scope === 'PRIVATE' || (!hasNoPrivate(cachePlan) && (hasPrivateAncestor(cachePlan, scope, info.path) || selectionIsPrivate(cachePlan, plan, info)));
     if (isPrivate) {
-      scope.privatePaths.add(info.path);
-      scope.hasPrivate = true;
+      markPrivate(scope, info.path);
       const privateScope = privateScopeOf(context);
       if (!privateScope) return bypass('no-session');
       scopeId = privateScope;
@@ -395,7 +403,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       warnOnce(`unkeyable:${plan.coordinate}`, `${plan.coordinate}: ${error.message}`);
       return bypass('unkeyable-args');
     }
-    const keyParts: KeyParts = {
+    let keyParts: KeyParts = {
       schemaHash: cachePlan.schemaHash,
       coordinate: plan.coordinate,
       parentIdentity: parent.identity,
@@ -403,7 +411,17 @@ export function createCache(options: CacheOptions = {}): Cache {
       argsKey,
       scope: scopeId,
     };
-    const key = entryKey(keyParts);
+    let key = entryKey(keyParts);
+    let narrowed = narrowedKeys.get(key);
+    if (narrowed === 'private') {
+      markPrivate(scope, info.path);
+      const privateScope = privateScopeOf(context);
+      if (!privateScope) return bypass('no-session');
+      keyParts = { ...keyParts, scope: (scopeId = privateScope) };
+      key = entryKey(keyParts);
+      narrowed = narrowedKeys.get(key);
+    }
+    if (narrowed === 'uncacheable') return bypass('dynamic-hint', keyParts);
 
     let lookup: Lookup;
     try {
@@ -442,6 +460,7 @@ export function createCache(options: CacheOptions = {}): Cache {
         throw error;
       }
       if (shared === 'timeout') return bypass('flight-timeout', keyParts);
+      if (shared.unshared) return bypass('dynamic-hint', keyParts);
       if (shared.frame !== undefined) {
         const [tags, value] = decodeEntry(codec, shared.frame);
         report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'miss', reason: 'joined-flight', key }, keyParts, tags);
@@ -461,13 +480,21 @@ export function createCache(options: CacheOptions = {}): Cache {
     let entryTags: string[] | undefined;
     const flight = flights.start(key, lookup.seq, async (): Promise<FlightResult> => {
       const value = await resolve(source, args, context, info);
+      const hint = readHintNarrowing(info, scopeId === 'PUBLIC');
+      if (hint.narrowed) {
+        narrowedKeys.set(key, hint.narrowed);
+        if (hint.narrowed === 'private') markPrivate(scope, info.path);
+        outcomeReason = 'dynamic-hint';
+        return { value, frame: undefined, reason: 'dynamic-hint', unshared: true };
+      }
       const fill = prepareFill(cachePlan, plan, value, fieldTags, context, info);
       if (typeof fill === 'string') {
         outcomeReason = fill;
         return { value, frame: undefined, reason: fill };
       }
       entryTags = fill.tags;
-      fills.push({ key, value: fill.frame, tags: expandTags(fill.tags), ttlMs: plan.ttlMs, fetchSeq: lookup.seq as StoreSeq });
+      const ttlMs = hint.maxAgeMs === undefined ? plan.ttlMs : Math.min(plan.ttlMs, hint.maxAgeMs);
+      fills.push({ key, value: fill.frame, tags: expandTags(fill.tags), ttlMs, fetchSeq: lookup.seq as StoreSeq });
       stats.fills++;
       return { value, frame: fill.frame };
     });
@@ -777,6 +804,24 @@ export function createCache(options: CacheOptions = {}): Cache {
         wrapped[ORIGINAL_RESOLVER] = original;
         field.resolve = wrapped;
       }
+      // Non-cached PRIVATE fields mark their path, so the cached fields below them are keyed by session.
+      for (const coordinate of cachePlan.privateFields) {
+        if (cachePlan.fields.has(coordinate)) continue;
+        const [typeName, fieldName] = coordinate.split('.') as [string, string];
+        const field = (schema.getType(typeName) as { getFields(): Record<string, GraphQLField<unknown, unknown> & { resolve?: WrappedResolver }> }).getFields()[
+          fieldName
+        ]!;
+        if (isLeafType(getNamedType(field.type))) continue;
+        const current = field.resolve;
+        const original = current && ORIGINAL_RESOLVER in current ? current[ORIGINAL_RESOLVER] : current;
+        const resolve = original ?? defaultFieldResolver;
+        const wrapped: WrappedResolver = (source, args, context, info) => {
+          if (context !== null && typeof context === 'object') markPrivate(scopeOf(context), info.path);
+          return resolve(source, args, context, info);
+        };
+        wrapped[ORIGINAL_RESOLVER] = original;
+        field.resolve = wrapped;
+      }
       for (const plan of cachePlan.fields.values()) {
         const type = schema.getType(plan.typeName) as { getFields(): Record<string, { resolve?: WrappedResolver }> };
         const field = type.getFields()[plan.fieldName]!;
@@ -813,21 +858,26 @@ export function createCache(options: CacheOptions = {}): Cache {
       if (request.operationName === '') return bypass('the operation name is empty');
       const eligibility = analyzeOperation(cachePlan, request.document, request.operationName);
       if (!eligibility.eligible) return bypass(eligibility.reason);
-      let scopeId = 'PUBLIC';
-      if (eligibility.private) {
-        const privateScope = privateScopeOf(context);
-        if (!privateScope) return bypass('no session for a PRIVATE operation');
-        scopeId = privateScope;
-      }
-      let key: string;
-      try {
-        key = operationKey({
+      const keyOf = (scopeId: string) =>
+        operationKey({
           schemaHash: cachePlan.schemaHash,
           query: request.queryHash,
           operationName: request.operationName,
           variables: request.variables,
           scope: scopeId,
         });
+      // A response a dynamic hint made PRIVATE is looked up per session from then on.
+      let shared: boolean;
+      let key: string;
+      try {
+        const publicKey = eligibility.private ? undefined : keyOf('PUBLIC');
+        shared = publicKey !== undefined && narrowedKeys.get(publicKey) !== 'private';
+        if (shared) key = publicKey!;
+        else {
+          const privateScope = privateScopeOf(context);
+          if (!privateScope) return bypass('no session for a PRIVATE operation');
+          key = keyOf(privateScope);
+        }
       } catch (error) {
         if (!(error instanceof CacheTagError)) throw error;
         return bypass('the variables cannot be keyed');
@@ -836,7 +886,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       const prefetched = (context as { [FAST_PATH_MISS]?: FastPathMiss })[FAST_PATH_MISS];
       if (prefetched && prefetched.key === key) {
         stats.operationMisses++;
-        scope.operation = { key, seq: prefetched.seq };
+        scope.operation = { key, seq: prefetched.seq, shared };
         return { outcome: 'miss', key, reason: prefetched.read === 'stale' ? 'stale' : 'absent' };
       }
       let lookup: Awaited<ReturnType<Store['get']>>;
@@ -864,7 +914,7 @@ export function createCache(options: CacheOptions = {}): Cache {
         }
       }
       stats.operationMisses++;
-      scope.operation = { key, seq: lookup.seq };
+      scope.operation = { key, seq: lookup.seq, shared };
       return { outcome: 'miss', key, reason };
     },
     async storedResponse(request, context, responseOptions) {
@@ -928,6 +978,14 @@ export function createCache(options: CacheOptions = {}): Cache {
       const operation = scope?.operation;
       if (!scope || !operation || !scope.tags || scope.bypassed || result.errors?.length || result.data == null) return false;
       if (!(scope.minTtlMs > 0) || scope.minTtlMs === Number.POSITIVE_INFINITY) return false;
+      // Dynamic hints may have narrowed the policy: never store a PRIVATE response under a shared key, nor an
+      // uncacheable one at all; remember it, so the next lookup is made per session, or not made.
+      if (policy?.maxAge === 0 || (policy?.scope === 'PRIVATE' && operation.shared)) {
+        narrowedKeys.set(operation.key, policy.maxAge === 0 ? 'uncacheable' : 'private');
+        scope.operation = undefined;
+        return false;
+      }
+      const ttlMs = policy?.maxAge === undefined ? scope.minTtlMs : Math.min(scope.minTtlMs, policy.maxAge * 1000);
       const tags = [...scope.tags];
       let frame: Uint8Array;
       try {
@@ -939,7 +997,7 @@ export function createCache(options: CacheOptions = {}): Cache {
         return false;
       }
       scope.operation = undefined;
-      fills.push({ key: operation.key, value: frame, tags: expandTags(tags), ttlMs: scope.minTtlMs, fetchSeq: operation.seq });
+      fills.push({ key: operation.key, value: frame, tags: expandTags(tags), ttlMs, fetchSeq: operation.seq });
       stats.operationFills++;
       return true;
     },
@@ -1001,11 +1059,6 @@ function decodeEntry(codec: Codec, frame: Uint8Array): [string[], unknown, numbe
     throw new CacheTagError('CODEC_CORRUPT', 'A stored value is not a cachetag entry ([tags, value] or [tags, value, expiresAt]); treated as a miss.');
   }
   return decoded as [string[], unknown, number?];
-}
-
-function hasPrivateAncestor(scope: RequestScope, path: GraphQLResolveInfo['path'] | undefined): boolean {
-  for (; path; path = path.prev) if (scope.privatePaths.has(path)) return true;
-  return false;
 }
 
 /** The hash Apollo Server computes of a query text (`queryHash`), so both entry points find the same stored response. */

@@ -8,11 +8,15 @@
  * resolver of its own is a cached field, or a scalar field that inherits its
  * parent's policy (Apollo's rule; it depends on its parent's tags and its own
  * `@cacheTag`s), so the response depends on nothing but cached results; it
- * is a query; and it selects no introspection. A response is stored only when execution had no error and
- * no cached field bypassed the cache. Its tags are the union of the tags of
- * every cached field it used, its TTL the smallest of theirs, and its fence
- * the sequence of the operation lookup, made before any field lookup: an
- * invalidation after it makes the response stale, exactly as for fields.
+ * is a query; and it selects no introspection. It is keyed by the session
+ * when any field it can select is PRIVATE (by its hint, its type's, or a
+ * PRIVATE possible type). A response is stored only when execution had no
+ * error and no cached field bypassed the cache, and never under a shared key
+ * when its policy turned out PRIVATE or uncacheable at run time (dynamic
+ * hints). Its tags are the union of the tags of every cached field it used,
+ * its TTL the smallest of theirs, and its fence the sequence of the operation
+ * lookup, made before any field lookup: an invalidation after it makes the
+ * response stale, exactly as for fields.
  */
 import { hash as cryptoHash } from 'node:crypto';
 import type { DocumentNode } from 'graphql';
@@ -40,12 +44,11 @@ function analyze(plan: CachePlan, document: DocumentNode, operationName: string 
   const queryType = plan.schema.getQueryType();
   if (!queryType) return { eligible: false, reason: 'the schema has no query type' };
   let isPrivate = false;
-  const problem = walkSelectedFields(plan.schema, document, operation, queryType, ({ coordinate, isRoot }) => {
+  const problem = walkSelectedFields(plan.schema, document, operation, queryType, ({ parentType, coordinate, isRoot }) => {
+    // Any PRIVATE field, or value of a PRIVATE type, anywhere in the response makes the whole response per session.
+    if (plan.privateFields.has(coordinate) || plan.privateTypes.has(parentType.name)) isPrivate = true;
     const fieldPlan = plan.fields.get(coordinate);
-    if (fieldPlan?.mode === 'cache') {
-      if (fieldPlan.scope === 'PRIVATE') isPrivate = true;
-      return undefined;
-    }
+    if (fieldPlan?.mode === 'cache') return undefined;
     if (isRoot || (plan.resolverFields.has(coordinate) && !plan.inheritingFields.has(coordinate))) return `${coordinate} has a resolver and is not cached`;
     return undefined;
   });

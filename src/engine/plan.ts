@@ -30,7 +30,13 @@ export interface FieldPlan {
   readonly invalidatesInMutation: boolean;
   /** Effective time to live in milliseconds (0 when not cached). */
   readonly ttlMs: number;
+  /**
+   * `'PRIVATE'` when the field's own policy is (Apollo's rule), and also when a value it returns can be of a PRIVATE
+   * object type (a possible type of the interface or union it returns): cachetag is stricter than Apollo there.
+   */
   readonly scope: CacheScope;
+  /** Why {@link scope} is PRIVATE when Apollo's rule alone says PUBLIC: the PRIVATE possible types. */
+  readonly privateBecause?: string;
   readonly tagTemplates: readonly TagTemplate[];
   readonly invalidates: readonly TagTemplate[];
   readonly cacheNull: boolean;
@@ -68,6 +74,13 @@ export interface CachePlan {
   readonly inheritingFields: ReadonlyMap<string, readonly TagTemplate[]>;
   /** Every field's own `@cacheControl`, by coordinate (for the static cache policy of an operation). */
   readonly fieldHints: ReadonlyMap<string, CacheHint>;
+  /** Object types whose own `@cacheControl` says PRIVATE. */
+  readonly privateTypes: ReadonlySet<string>;
+  /**
+   * Coordinates of every field (cached or not) whose value is PRIVATE: its policy is, by Apollo's rule, or one of its
+   * possible types is a PRIVATE object type. Empty when the schema has no PRIVATE hint.
+   */
+  readonly privateFields: ReadonlySet<string>;
 }
 
 /**
@@ -95,6 +108,9 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
   const writes = mutationWriteFields(schema, directives);
   const readReach = new Set<string>();
   for (const root of [schema.getQueryType(), subscriptionType]) if (root) for (const name of objectTypesReachableFrom(schema, root)) readReach.add(name);
+  const privateTypes = new Set<string>();
+  for (const [name, info] of directives.types) if (info.hint?.scope === 'PRIVATE' && isObjectType(schema.getType(name))) privateTypes.add(name);
+  const privateFields = new Set<string>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith('__') || !('getFields' in type) || !('getInterfaces' in type) || !('isTypeOf' in type)) continue;
     for (const field of Object.values(type.getFields())) {
@@ -102,7 +118,10 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
       if (field.resolve) resolverFields.add(coordinate);
       const info = directives.fields.get(coordinate);
       const named = getNamedType(field.type);
-      const { maxAge, scope } = effectivePolicy(info, isCompositeType(named) ? directives.types.get(named.name) : undefined);
+      const { maxAge, scope: apolloScope } = effectivePolicy(info, isCompositeType(named) ? directives.types.get(named.name) : undefined);
+      const privatePossible = privateTypes.size > 0 && isAbstractType(named) ? schema.getPossibleTypes(named).filter((t) => privateTypes.has(t.name)) : [];
+      const scope: CacheScope = privatePossible.length > 0 ? 'PRIVATE' : apolloScope;
+      if (scope === 'PRIVATE') privateFields.add(coordinate);
       const invalidatesInMutation = type === mutationType || writes.has(coordinate);
       let mode: FieldPlan['mode'] = type === mutationType ? 'mutation' : type === subscriptionType ? 'none' : maxAge > 0 ? 'cache' : 'none';
       // A write only a mutation reaches (a namespaced mutation) is never resolved in a query: nothing to cache.
@@ -130,6 +149,9 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
         invalidatesInMutation,
         ttlMs: mode === 'cache' ? maxAge * 1000 : 0,
         scope,
+        ...(apolloScope !== scope
+          ? { privateBecause: `${privatePossible.map((t) => t.name).join(', ')} ${privatePossible.length > 1 ? 'are' : 'is'} PRIVATE` }
+          : {}),
         tagTemplates,
         invalidates: info?.invalidates ?? [],
         cacheNull: info?.cacheNull ?? false,
@@ -150,7 +172,19 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
   const schemaHash = createHash('sha256').update(printSchemaWithDirectives(schema)).digest('base64url').slice(0, 16);
   const fieldHints = new Map<string, CacheHint>();
   for (const [coordinate, info] of directives.fields) if (info.hint) fieldHints.set(coordinate, info.hint);
-  return { schema, schemaHash, types: directives.types, fields, listScopes, listScopesByType, resolverFields, inheritingFields, fieldHints };
+  return {
+    schema,
+    schemaHash,
+    types: directives.types,
+    fields,
+    listScopes,
+    listScopesByType,
+    resolverFields,
+    inheritingFields,
+    fieldHints,
+    privateTypes,
+    privateFields,
+  };
 }
 
 /** `Product:{$args.id}` when the field's arguments are named like all of the entity's (top-level) key fields. */

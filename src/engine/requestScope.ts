@@ -32,6 +32,11 @@ export interface RequestScopeOptions {
   readonly debug?: boolean;
   /** Collect the tags of every cached field of the response (for CDN tag headers and the operation tier). */
   readonly collectTags?: boolean;
+  /**
+   * Give cached resolvers an `info.cacheControl` that throws (`DYNAMIC_HINT_UNSUPPORTED`): for servers where nobody
+   * reads dynamic hints, so a resolver's hint cannot silently end up in a shared entry.
+   */
+  readonly refuseDynamicHints?: boolean;
 }
 
 export class RequestScope {
@@ -43,17 +48,19 @@ export class RequestScope {
   /** Tags of this request's mutations the store did not acknowledge (reported in `extensions.cachetag.unacknowledged`). */
   readonly unacknowledged = new Set<string>();
   /**
-   * Response paths of PRIVATE fields in this request. A cached field below
-   * one of them is keyed by the session too: its parent is per-user data.
+   * Response paths of PRIVATE fields in this request (cached or not, PRIVATE by their policy, their selection or a
+   * dynamic hint). A cached field below one of them is keyed by the session too: its parent is per-user data.
    */
   readonly privatePaths = new WeakSet<object>();
+  /** True once the response holds PRIVATE data (a path was marked): its HTTP policy must be PRIVATE too. */
   hasPrivate = false;
+  readonly refuseHints: boolean;
   /** Set when a cached field bypassed the cache: the response then depends on something uncached. */
   bypassed = false;
   /** The smallest TTL of the cached fields the response used, in milliseconds. */
   minTtlMs = Number.POSITIVE_INFINITY;
   /** The operation-tier entry this request may fill, set by an operation lookup that missed. */
-  operation: { readonly key: string; readonly seq: StoreSeq } | undefined;
+  operation: { readonly key: string; readonly seq: StoreSeq; readonly shared: boolean } | undefined;
 
   constructor(store: Store, options: RequestScopeOptions = {}) {
     this.lookups = new DataLoader(
@@ -66,5 +73,6 @@ export class RequestScope {
     );
     this.debug = options.debug ? [] : undefined;
     this.tags = options.collectTags ? new Set() : undefined;
+    this.refuseHints = options.refuseDynamicHints ?? false;
   }
 }

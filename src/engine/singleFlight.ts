@@ -35,6 +35,8 @@ export interface FlightResult {
    * becomes cacheable for those who joined it.
    */
   readonly reason?: FieldReason;
+  /** True when the value must not reach the joiners at all (a dynamic hint made it per session): they resolve it themselves. */
+  readonly unshared?: boolean;
 }
 
 /** What a joiner gets: the flight's result, or `'timeout'` when the flight's deadline passed first. */

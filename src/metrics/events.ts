@@ -39,7 +39,9 @@ export type FieldReason =
   /** A concurrent request's resolver call on the same key did not settle within `flightTimeoutMs`. */
   | 'flight-timeout'
   /** As many requests as `maxFlightJoiners` already waited on a concurrent resolver call on the same key. */
-  | 'flight-full';
+  | 'flight-full'
+  /** A dynamic cache hint (PRIVATE or maxAge 0) kept the value out of a shared entry, now or on an earlier request. */
+  | 'dynamic-hint';
 
 /** Published on {@link fieldChannel} once per cached field resolution. */
 export interface FieldEvent {
