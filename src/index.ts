@@ -27,6 +27,7 @@ export {
   type ValidateOptions,
 } from './directives/validate.js';
 export { buildCachePlan, effectivePolicy, type CachePlan, type FieldPlan } from './engine/plan.js';
+export { privateBelow } from './engine/privacy.js';
 export { staticCachePolicy, type StaticCachePolicy } from './engine/policy.js';
 export { canonicalize, entryKey, type KeyParts } from './engine/key.js';
 export type { RequestScope, FieldDebugRecord, RequestScopeOptions } from './engine/requestScope.js';

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { assertValidTag, buildCachePlan, CacheTagSchemaError, isUnacknowledgedInvalidation, validateCacheDirectives } from '../index.js';
 import { loadSchema } from './loadSchema.js';
 import { privateAncestry, type FieldPlan } from '../engine/plan.js';
+import { privateBelow as privateReachedBelow } from '../engine/privacy.js';
 import type { CacheScope } from '../directives/validate.js';
 import { exitCodeOf, exitCodes } from './exitCodes.js';
 import { commandHelp } from './help.js';
@@ -130,7 +131,14 @@ async function plan(args: readonly string[], io: Io): Promise<number> {
     const below = f.mode === 'cache' && f.scope === 'PUBLIC' ? ancestry.get(f.coordinate) : undefined;
     const privateBelow = below?.below.length ? below.below : undefined;
     const scope = privateBelow && !below?.public ? 'PRIVATE' : f.scope;
-    return { ...planRow(f, scope), ...(privateBelow ? { privateBelow } : {}) };
+    // Stricter than Apollo: PRIVATE through a possible type, or keyed by session when the selection reaches PRIVATE.
+    const privateWhenSelecting = f.mode === 'cache' && f.scope === 'PUBLIC' ? privateReachedBelow(cachePlan, f) : [];
+    return {
+      ...planRow(f, scope),
+      ...(f.privateBecause ? { privateBecause: f.privateBecause } : {}),
+      ...(privateBelow ? { privateBelow } : {}),
+      ...(privateWhenSelecting.length ? { privateWhenSelecting } : {}),
+    };
   });
   if (values.json) {
     io.out(JSON.stringify(rows, null, 2));
@@ -143,7 +151,8 @@ async function plan(args: readonly string[], io: Io): Promise<number> {
         ? `PRIVATE (below ${row.privateBelow.join(', ')})`
         : `PUBLIC, PRIVATE below ${row.privateBelow.join(', ')}`;
     const details = [
-      row.mode === 'cache' ? `maxAge ${row.maxAge}s ${scope}` : 'mutation',
+      row.mode === 'cache' ? `maxAge ${row.maxAge}s ${scope}${row.privateBecause ? ` (${row.privateBecause})` : ''}` : 'mutation',
+      row.privateWhenSelecting ? `keyed by session when selecting ${row.privateWhenSelecting.join(' ')}` : '',
       row.tags.length ? `tags ${row.tags.join(' ')}` : '',
       row.invalidates.length ? `invalidates ${row.invalidates.join(' ')}` : '',
       row.cacheNull ? 'caches null' : '',

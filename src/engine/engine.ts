@@ -874,7 +874,15 @@ export function createCache(options: CacheOptions = {}): Cache {
         shared = publicKey !== undefined && narrowedKeys.get(publicKey) !== 'private';
         if (shared) key = publicKey!;
         else {
-          const privateScope = privateScopeOf(context);
+          let privateScope: string | undefined;
+          try {
+            privateScope = privateScopeOf(context);
+          } catch (error) {
+            // A bad sessionId: execution reports it on the cached fields, as GraphQL errors the client sees.
+            if (!(error instanceof CacheTagError)) throw error;
+            warnOnce(`operation:${error.code}`, error.message);
+            return bypass(error.code);
+          }
           if (!privateScope) return bypass('no session for a PRIVATE operation');
           key = keyOf(privateScope);
         }

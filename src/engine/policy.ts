@@ -13,8 +13,11 @@
  *
  * Statically, every field the document selects counts, on every type it may
  * be selected on, including those a null parent kept from resolving: the
- * policy is never longer than Apollo's, and sometimes shorter. Dynamic hints
- * (`info.cacheControl.setCacheHint`) are not seen.
+ * policy is never longer than Apollo's, and sometimes shorter. A field whose
+ * value can be of a PRIVATE object type (a possible type of the interface or
+ * union it returns) makes the policy PRIVATE, where Apollo reads only the
+ * declared type. Dynamic hints (`info.cacheControl.setCacheHint`) are not seen.
+ * A document too complex to walk (see `walkSelectedFields`) is uncacheable.
  */
 import type { DocumentNode } from 'graphql';
 import { getNamedType, isCompositeType } from 'graphql';
@@ -42,7 +45,9 @@ function computePolicy(plan: CachePlan, document: DocumentNode, operationName: s
   if (!operation || !rootType) return undefined;
   let maxAge: number | undefined;
   let scope: CacheScope = 'PUBLIC';
-  const problem = walkSelectedFields(plan.schema, document, operation, rootType, ({ field, coordinate, isRoot }) => {
+  const problem = walkSelectedFields(plan.schema, document, operation, rootType, ({ parentType, field, coordinate, isRoot }) => {
+    // Stricter than Apollo: a value that can be of a PRIVATE object type (behind an interface or a union) is PRIVATE.
+    if (plan.privateFields.has(coordinate) || plan.privateTypes.has(parentType.name)) scope = 'PRIVATE';
     let fieldMaxAge: number | undefined;
     let fieldScope: CacheScope | undefined;
     let inheritMaxAge = false;

@@ -3,7 +3,7 @@
  * contain (decided once per field node of a document), or because of where it sits in the response (its ancestors).
  * Stricter than Apollo's static policy, which only reads the declared return types.
  */
-import { getNamedType, type FieldNode, type GraphQLResolveInfo } from 'graphql';
+import { getNamedType, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import type { CachePlan, FieldPlan } from './plan.js';
 import type { RequestScope } from './requestScope.js';
 import { objectTypesOf, walkSelectionSets } from './selection.js';
@@ -63,4 +63,28 @@ export function hasPrivateAncestor(cachePlan: CachePlan, scope: RequestScope, pa
 export function markPrivate(scope: RequestScope, path: GraphQLResolveInfo['path']): void {
   scope.privatePaths.add(path);
   scope.hasPrivate = true;
+}
+
+/**
+ * What a selection below a field can reach that is PRIVATE (field coordinates and object types, sorted): the
+ * field is keyed by session in a request whose selection includes any of them. For `cachetag plan`.
+ */
+export function privateBelow(cachePlan: CachePlan, plan: FieldPlan): string[] {
+  if (hasNoPrivate(cachePlan)) return [];
+  const { schema } = cachePlan;
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const field = (schema.getType(plan.typeName) as GraphQLObjectType | undefined)?.getFields()[plan.fieldName];
+  const queue = field ? objectTypesOf(schema, getNamedType(field.type)) : [];
+  while (queue.length > 0) {
+    const type = queue.pop()!;
+    if (seen.has(type.name)) continue;
+    seen.add(type.name);
+    if (cachePlan.privateTypes.has(type.name)) found.add(type.name);
+    for (const child of Object.values(type.getFields())) {
+      if (cachePlan.privateFields.has(`${type.name}.${child.name}`)) found.add(`${type.name}.${child.name}`);
+      queue.push(...objectTypesOf(schema, getNamedType(child.type)));
+    }
+  }
+  return [...found].sort();
 }

@@ -9,15 +9,18 @@ export interface PrivacyContext {
   user?: string;
 }
 
+export interface PrivacyResponse {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string }[];
+  /** The response's Cache-Control header. */
+  cacheControl: string | null;
+}
+
 export interface PrivacyServer {
   cache: Cache;
   url: string;
   /** Posts a query as `user` (no header when undefined) and answers the parsed body. */
-  request(
-    query: string,
-    user?: string,
-    variables?: Record<string, unknown>,
-  ): Promise<{ data?: Record<string, unknown> | null; errors?: { message: string }[] }>;
+  request(query: string, user?: string, variables?: Record<string, unknown>): Promise<PrivacyResponse>;
   stop(): Promise<void>;
 }
 
@@ -45,9 +48,9 @@ export async function startPrivacyServer(
         headers: { 'content-type': 'application/json', ...(user ? { 'x-user': user } : {}) },
         body: JSON.stringify({ query, ...(variables ? { variables } : {}) }),
       });
-      const body = (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string }[] };
+      const body = (await response.json()) as PrivacyResponse;
       await cache.idle();
-      return body;
+      return { ...body, cacheControl: response.headers.get('cache-control') };
     },
     async stop() {
       await server.stop();

@@ -53,6 +53,7 @@ const queries = {
 for (const [tiers, pluginOptions] of [
   ['the field tier alone', { operationCache: false }],
   ['both tiers', {}],
+  ["both tiers, cacheControl: 'cachetag'", { cacheControl: 'cachetag' }],
 ] as const) {
   for (const [shape, [query, read]] of Object.entries(queries)) {
     test(`PRIVATE behind ${shape === 'nested' ? 'an interface one level down' : `a${shape === 'interface' ? 'n' : ''} ${shape}`}: each user gets their own secret (${tiers})`, async () => {
@@ -62,6 +63,8 @@ for (const [tiers, pluginOptions] of [
           const body = await server.request(query, user);
           assert.equal(body.errors, undefined, JSON.stringify(body.errors));
           assert.equal(read(body.data!), `secret of ${user}`, `as ${user ?? 'no session'}`);
+          // Apollo's rules read only the declared type (Node, Thing: PUBLIC); the header must not let a CDN share it.
+          assert.equal(body.cacheControl, 'max-age=60, private', `Cache-Control as ${user ?? 'no session'}`);
         }
         assert.equal(await server.cache.storedResponse({ query }), undefined, 'the fast path never answers a PRIVATE-derived response');
       } finally {
