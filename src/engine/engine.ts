@@ -56,7 +56,7 @@ import { analyzeOperation, operationKey } from './operation.js';
 import { memoizeString } from './memo.js';
 import { cacheControlValue } from './policy.js';
 import { FillQueue } from './fillQueue.js';
-import { hasNoPrivate, hasPrivateAncestor, markPrivate, selectionIsPrivate } from './privacy.js';
+import { isPrivateHere, markPrivate } from './privacy.js';
 import { readHintNarrowing, refuseDynamicHints } from './dynamicHints.js';
 import { NarrowedKeys } from './narrowedKeys.js';
 import { sessionScopeOf } from './sessionScope.js';
@@ -372,8 +372,7 @@ export function createCache(options: CacheOptions = {}): Cache {
 
     if (scope.refuseHints) refuseDynamicHints(info, plan);
     let scopeId = 'PUBLIC';
-    const isPrivate =
-      plan.scope === 'PRIVATE' || (!hasNoPrivate(cachePlan) && (hasPrivateAncestor(cachePlan, scope, info.path) || selectionIsPrivate(cachePlan, plan, info)));
+    const isPrivate = plan.scope === 'PRIVATE' || isPrivateHere(cachePlan, plan, scope, info);
     if (isPrivate) {
       markPrivate(scope, info.path);
       const privateScope = privateScopeOf(context);
@@ -988,8 +987,8 @@ export function createCache(options: CacheOptions = {}): Cache {
       if (!(scope.minTtlMs > 0) || scope.minTtlMs === Number.POSITIVE_INFINITY) return false;
       // Dynamic hints may have narrowed the policy: never store a PRIVATE response under a shared key, nor an
       // uncacheable one at all; remember it, so the next lookup is made per session, or not made.
-      if (policy?.maxAge === 0 || (policy?.scope === 'PRIVATE' && operation.shared)) {
-        narrowedKeys.set(operation.key, policy.maxAge === 0 ? 'uncacheable' : 'private');
+      if (policy?.maxAge === 0 || (operation.shared && (policy?.scope === 'PRIVATE' || scope.hasPrivate))) {
+        narrowedKeys.set(operation.key, policy?.maxAge === 0 ? 'uncacheable' : 'private');
         scope.operation = undefined;
         return false;
       }

@@ -8,9 +8,20 @@ import type { CachePlan, FieldPlan } from './plan.js';
 import type { RequestScope } from './requestScope.js';
 import { objectTypesOf, walkSelectionSets } from './selection.js';
 
-/** True when the schema declares nothing PRIVATE: then nothing here needs to run. */
+/** True when the schema declares nothing PRIVATE: then no selection needs a walk. */
 export function hasNoPrivate(cachePlan: CachePlan): boolean {
   return cachePlan.privateFields.size === 0 && cachePlan.privateTypes.size === 0;
+}
+
+/**
+ * Whether a cached field (whose own scope is PUBLIC) holds per-session data: below PRIVATE data in this response
+ * (which a dynamic hint may have made PRIVATE, whatever the schema says), or selecting PRIVATE data. Cheap when
+ * nothing is PRIVATE: two size checks and a flag.
+ */
+export function isPrivateHere(cachePlan: CachePlan, plan: FieldPlan, scope: RequestScope, info: GraphQLResolveInfo): boolean {
+  const noPrivate = hasNoPrivate(cachePlan);
+  if (noPrivate && !scope.hasPrivate) return false;
+  return hasPrivateAncestor(cachePlan, scope, info.path) || (!noPrivate && selectionIsPrivate(cachePlan, plan, info));
 }
 
 // Per field plan (so per parent type and return type), per field node of a document: weak, so both can go.
