@@ -782,8 +782,11 @@ export function createCache(options: CacheOptions = {}): Cache {
       // The version enters keys through the schema hash every key carries.
       const cachePlan: CachePlan = version === undefined ? built : { ...built, schemaHash: versionedSchemaHash(built.schemaHash, version) };
       // Inheriting scalar fields with @cacheTag templates report their tags, for the operation tier.
+      // Their own resolvers are wrapped too: the operation tier stores their results, so in a server that does not
+      // read dynamic hints (RequestScope.refuseHints) they must refuse them, as cached resolvers do.
       for (const [coordinate, templates] of cachePlan.inheritingFields) {
-        if (templates.length === 0) continue;
+        if (templates.length === 0 && !cachePlan.resolverFields.has(coordinate)) continue;
+        const refusalKey = { coordinate };
         const [typeName, fieldName] = coordinate.split('.') as [string, string];
         const field = (schema.getType(typeName) as { getFields(): Record<string, { resolve?: WrappedResolver }> }).getFields()[fieldName]!;
         const current = field.resolve;
@@ -791,6 +794,7 @@ export function createCache(options: CacheOptions = {}): Cache {
         const resolve = original ?? defaultFieldResolver;
         const wrapped: WrappedResolver = (source, args, context, info) => {
           const scope = context !== null && typeof context === 'object' ? scopes.get(context) : undefined;
+          if (scope?.refuseHints) refuseDynamicHints(info, refusalKey);
           if (scope?.tags) {
             for (const template of templates) {
               const filled = fillTagTemplate(template, { $args: args, $parent: source });

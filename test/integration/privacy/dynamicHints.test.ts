@@ -109,3 +109,30 @@ test("with cacheControl: 'cachetag' a resolver that gives a dynamic hint gets a 
     await server.stop();
   }
 });
+
+test("with cacheControl: 'cachetag' a scalar field's own resolver (whose results the operation tier stores) cannot give a hint either", async () => {
+  const server = await startPrivacyServer(
+    typeDefs,
+    {
+      Query: { article: (_: unknown, { id }: { id: string }) => ({ id, body: 'shared' }) },
+      Article: {
+        note: (_: unknown, __: unknown, ctx: PrivacyContext, info: Hinted) => {
+          info.cacheControl.setCacheHint({ scope: 'PRIVATE' });
+          return `note of ${ctx.user}`;
+        },
+      },
+    },
+    { cacheControl: 'cachetag' },
+  );
+  const query = '{ article(id: "a1") { id body note } }';
+  try {
+    for (const user of ['alice', 'bob']) {
+      const body = await server.request(query, user);
+      assert.match(body.errors?.[0]?.message ?? '', /Article\.note.*dynamic cache hint/);
+      assert.notEqual((body.data?.article as { note: string | null } | undefined)?.note, 'note of alice', `as ${user}`);
+    }
+    assert.equal(await server.cache.storedResponse({ query }), undefined);
+  } finally {
+    await server.stop();
+  }
+});
