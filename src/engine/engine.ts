@@ -54,7 +54,7 @@ import { flightOptions, type FlightOptions } from './flightOptions.js';
 import { versionOption, versionedSchemaHash } from './version.js';
 import { analyzeOperation, operationKey } from './operation.js';
 import { memoizeString } from './memo.js';
-import { cacheControlValue } from './policy.js';
+import { cacheControlValue, staticCachePolicy } from './policy.js';
 import { FillQueue } from './fillQueue.js';
 import { isPrivateHere, markPrivate } from './privacy.js';
 import { readHintNarrowing, refuseDynamicHints } from './dynamicHints.js';
@@ -897,7 +897,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       const prefetched = (context as { [FAST_PATH_MISS]?: FastPathMiss })[FAST_PATH_MISS];
       if (prefetched && prefetched.key === key) {
         stats.operationMisses++;
-        scope.operation = { key, seq: prefetched.seq, shared };
+        scope.operation = { key, seq: prefetched.seq, shared, staticMaxAge: staticMaxAgeOf(cachePlan, request) };
         return { outcome: 'miss', key, reason: prefetched.read === 'stale' ? 'stale' : 'absent' };
       }
       let lookup: Awaited<ReturnType<Store['get']>>;
@@ -925,7 +925,7 @@ export function createCache(options: CacheOptions = {}): Cache {
         }
       }
       stats.operationMisses++;
-      scope.operation = { key, seq: lookup.seq, shared };
+      scope.operation = { key, seq: lookup.seq, shared, staticMaxAge: staticMaxAgeOf(cachePlan, request) };
       return { outcome: 'miss', key, reason };
     },
     async storedResponse(request, context, responseOptions) {
@@ -991,17 +991,21 @@ export function createCache(options: CacheOptions = {}): Cache {
       if (!(scope.minTtlMs > 0) || scope.minTtlMs === Number.POSITIVE_INFINITY) return false;
       // Dynamic hints may have narrowed the policy: never store a PRIVATE response under a shared key, nor an
       // uncacheable one at all; remember it, so the next lookup is made per session, or not made.
-      if (policy?.maxAge === 0 || (operation.shared && (policy?.scope === 'PRIVATE' || scope.hasPrivate))) {
-        narrowedKeys.set(operation.key, policy?.maxAge === 0 ? 'uncacheable' : 'private');
+      // (A maxAge of 0 the hints alone give, from unhinted object fields, is Apollo's default, not a dynamic hint.)
+      const uncacheable = policy?.maxAge === 0 && operation.staticMaxAge > 0;
+      if (uncacheable || (operation.shared && (policy?.scope === 'PRIVATE' || scope.hasPrivate))) {
+        narrowedKeys.set(operation.key, uncacheable ? 'uncacheable' : 'private');
         scope.operation = undefined;
         return false;
       }
-      const ttlMs = policy?.maxAge === undefined ? scope.minTtlMs : Math.min(scope.minTtlMs, policy.maxAge * 1000);
+      // Only a cacheable policy is stored, to be told on later hits; a positive maxAge may shorten the TTL.
+      const storedPolicy = policy?.maxAge !== undefined && policy.maxAge > 0 ? policy : undefined;
+      const ttlMs = storedPolicy ? Math.min(scope.minTtlMs, storedPolicy.maxAge! * 1000) : scope.minTtlMs;
       const tags = [...scope.tags];
       let frame: Uint8Array;
       try {
         // The body is stored as the very bytes a server sends, so storedResponse() answers with them as they are.
-        frame = codec.encode([tags, [Buffer.from(`{"data":${JSON.stringify(result.data)}}\n`), policy ?? null]]);
+        frame = codec.encode([tags, [Buffer.from(`{"data":${JSON.stringify(result.data)}}\n`), storedPolicy ?? null]]);
       } catch (error) {
         if (!(error instanceof CacheTagError)) throw error;
         warnOnce(`operation-encode:${error.code}`, `An operation response could not be stored: ${error.message}`);
@@ -1082,6 +1086,11 @@ export function queryHash(query: string): string {
  * documents with other variables), so the HTTP fast path hashes each text once, not once per request.
  */
 const memoizedQueryHash = memoizeString(queryHash, 512, 16 * 1024);
+
+/** The maxAge the operation's hints alone give (Apollo's rules, no dynamic hint), once per document. */
+function staticMaxAgeOf(cachePlan: CachePlan, request: OperationRequest): number {
+  return staticCachePolicy(cachePlan, request.document, request.operationName)?.maxAge ?? 0;
+}
 
 function readField(object: object, path: string): unknown {
   let value: unknown = object;

@@ -60,7 +60,16 @@ export class RequestScope {
   /** The smallest TTL of the cached fields the response used, in milliseconds. */
   minTtlMs = Number.POSITIVE_INFINITY;
   /** The operation-tier entry this request may fill, set by an operation lookup that missed. */
-  operation: { readonly key: string; readonly seq: StoreSeq; readonly shared: boolean } | undefined;
+  operation:
+    | {
+        readonly key: string;
+        readonly seq: StoreSeq;
+        /** True when the key is the PUBLIC one, shared by every session. */
+        readonly shared: boolean;
+        /** The maxAge of the operation by its static hints alone (a smaller one at run time came from a dynamic hint). */
+        readonly staticMaxAge: number;
+      }
+    | undefined;
 
   constructor(store: Store, options: RequestScopeOptions = {}) {
     this.lookups = new DataLoader(

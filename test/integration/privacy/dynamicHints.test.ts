@@ -136,3 +136,20 @@ test("with cacheControl: 'cachetag' a scalar field's own resolver (whose results
     await server.stop();
   }
 });
+
+test("a maxAge of 0 that Apollo's rules give without any dynamic hint (an unhinted object field) still lets the operation tier store the response", async () => {
+  let calls = 0;
+  const server = await startPrivacyServer(`${typeDefs} type Meta { words: Int } extend type Article { meta: Meta }`, {
+    Query: { article: (_: unknown, { id }: { id: string }) => (calls++, { id, body: 'shared', meta: { words: 3 } }) },
+  });
+  const query = '{ article(id: "a1") { id meta { words } } }';
+  try {
+    const first = await server.request(query, 'alice');
+    assert.equal(first.cacheControl, 'no-store', "Apollo's policy: maxAge 0");
+    await server.request(query, 'bob');
+    assert.equal(calls, 1);
+    assert.ok(await server.cache.storedResponse({ query }), 'stored under the shared key');
+  } finally {
+    await server.stop();
+  }
+});
