@@ -12,6 +12,7 @@ import { parseTagTemplate, type TagTemplate } from '../tags/template.js';
 import type { ListScope } from '../directives/listScope.js';
 import { mutationWriteFields } from './mutationWrites.js';
 import { objectTypesReachableFrom } from '../directives/reachableTypes.js';
+import { objectTypesOf } from './selection.js';
 
 /** How one field is treated. */
 export interface FieldPlan {
@@ -37,6 +38,11 @@ export interface FieldPlan {
   readonly scope: CacheScope;
   /** Why {@link scope} is PRIVATE when Apollo's rule alone says PUBLIC: the PRIVATE possible types. */
   readonly privateBecause?: string;
+  /**
+   * True when a selection below the field can reach a PRIVATE field or type (the schema allows it): only then is the
+   * request's selection walked to decide whether it does.
+   */
+  readonly selectionCanBePrivate: boolean;
   readonly tagTemplates: readonly TagTemplate[];
   readonly invalidates: readonly TagTemplate[];
   readonly cacheNull: boolean;
@@ -149,6 +155,7 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
         invalidatesInMutation,
         ttlMs: mode === 'cache' ? maxAge * 1000 : 0,
         scope,
+        selectionCanBePrivate: false,
         ...(apolloScope !== scope
           ? { privateBecause: `${privatePossible.map((t) => t.name).join(', ')} ${privatePossible.length > 1 ? 'are' : 'is'} PRIVATE` }
           : {}),
@@ -157,6 +164,13 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
         cacheNull: info?.cacheNull ?? false,
         ...(info?.listScope ? { listScope: info.listScope } : {}),
       });
+    }
+  }
+  if (privateFields.size > 0 || privateTypes.size > 0) {
+    const reaching = typesReachingPrivate(schema, privateTypes, privateFields);
+    for (const [coordinate, plan] of fields) {
+      const field = (schema.getType(plan.typeName) as GraphQLObjectType).getFields()[plan.fieldName]!;
+      if (objectTypesOf(schema, getNamedType(field.type)).some((t) => reaching.has(t.name))) fields.set(coordinate, { ...plan, selectionCanBePrivate: true });
     }
   }
   const listScopes = new Map<string, ListScope>();
@@ -185,6 +199,29 @@ export function buildCachePlan(schema: GraphQLSchema, directives: CacheDirective
     privateTypes,
     privateFields,
   };
+}
+
+/** The object types from which a selection can reach a PRIVATE field or a PRIVATE type (themselves included). */
+function typesReachingPrivate(schema: GraphQLSchema, privateTypes: ReadonlySet<string>, privateFields: ReadonlySet<string>): Set<string> {
+  const objects = Object.values(schema.getTypeMap()).filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'));
+  const reaching = new Set<string>();
+  // A fixpoint over the type graph (it may have cycles): each pass adds the types one step further up.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const type of objects) {
+      if (reaching.has(type.name)) continue;
+      const reaches =
+        privateTypes.has(type.name) ||
+        Object.values(type.getFields()).some(
+          (f) => privateFields.has(`${type.name}.${f.name}`) || objectTypesOf(schema, getNamedType(f.type)).some((t) => reaching.has(t.name)),
+        );
+      if (reaches) {
+        reaching.add(type.name);
+        changed = true;
+      }
+    }
+  }
+  return reaching;
 }
 
 /** `Product:{$args.id}` when the field's arguments are named like all of the entity's (top-level) key fields. */

@@ -16,12 +16,11 @@ export function hasNoPrivate(cachePlan: CachePlan): boolean {
 /**
  * Whether a cached field (whose own scope is PUBLIC) holds per-session data: below PRIVATE data in this response
  * (which a dynamic hint may have made PRIVATE, whatever the schema says), or selecting PRIVATE data. Cheap when
- * nothing is PRIVATE: two size checks and a flag.
+ * nothing is PRIVATE: a flag and a size check; the selection is walked only when the schema lets it reach PRIVATE.
  */
 export function isPrivateHere(cachePlan: CachePlan, plan: FieldPlan, scope: RequestScope, info: GraphQLResolveInfo): boolean {
-  const noPrivate = hasNoPrivate(cachePlan);
-  if (noPrivate && !scope.hasPrivate) return false;
-  return hasPrivateAncestor(cachePlan, scope, info.path) || (!noPrivate && selectionIsPrivate(cachePlan, plan, info));
+  if ((scope.hasPrivate || cachePlan.privateTypes.size > 0) && hasPrivateAncestor(cachePlan, scope, info.path)) return true;
+  return plan.selectionCanBePrivate && selectionIsPrivate(cachePlan, plan, info);
 }
 
 // Per field plan (so per parent type and return type), per field node of a document: weak, so both can go.
