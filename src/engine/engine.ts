@@ -125,7 +125,7 @@ export interface EntityRef {
 }
 
 /** Reads the session id of a request from its GraphQL context; `undefined` or `null` means "no session". */
-export type SessionIdFunction = (context: unknown) => string | null | undefined;
+export type SessionIdFunction = (context: unknown) => string | number | null | undefined;
 
 /** Where warnings go. */
 export interface Logger {
@@ -138,7 +138,10 @@ export const defaultSessionId: SessionIdFunction | undefined = undefined;
 export interface CacheOptions extends FlightOptions {
   /** Where entries live. Default: `createMemoryStore()` (bounded, in-process). */
   store?: Store;
-  /** Keys PRIVATE fields per user. Required when the schema has `@cacheControl(scope: PRIVATE)`. */
+  /**
+   * Keys PRIVATE data per user. Required when the schema has `@cacheControl(scope: PRIVATE)`. Must return a string or
+   * a finite number (anything else throws `INVALID_SESSION_ID` on the first request that needs it).
+   */
   sessionId?: SessionIdFunction;
   /** A codec, or options for the default msgpackr + lz4 codec. */
   codec?: Codec | CodecOptions;

@@ -222,3 +222,24 @@ test('misused options name the option, what was expected and what was received',
     'INVALID_OPTION: createApolloPlugin: option "tagsHeader" must be an HTTP header name such as "Surrogate-Key"; received "Surrogate Key".',
   );
 });
+
+test('a sessionId returning a non-id, and a dynamic hint where nobody reads it', async () => {
+  const { sessionScopeOf } = await import('../../src/engine/sessionScope.js');
+  assert.throws(() => sessionScopeOf({ id: 'alice' }), {
+    code: 'INVALID_SESSION_ID',
+    message:
+      "createCache({ sessionId }): the sessionId function must return a string, a finite number, null or undefined; it returned an object. Return the user's id (sessionId: (ctx) => ctx.user?.id), not the user.",
+  });
+  assert.throws(() => sessionScopeOf(Number.NaN), { code: 'INVALID_SESSION_ID', message: /it returned the number NaN\./ });
+  assert.throws(() => sessionScopeOf(new Map()), { code: 'INVALID_SESSION_ID', message: /it returned an object \(Map\)\./ });
+  assert.equal(sessionScopeOf(42), 'PRIVATE:42');
+
+  const { refuseDynamicHints } = await import('../../src/engine/dynamicHints.js');
+  const info = {} as Parameters<typeof refuseDynamicHints>[0];
+  refuseDynamicHints(info, { coordinate: 'Query.article' });
+  assert.throws(() => (info as unknown as { cacheControl: { setCacheHint(h: object): void } }).cacheControl.setCacheHint({ scope: 'PRIVATE' }), {
+    code: 'DYNAMIC_HINT_UNSUPPORTED',
+    message:
+      "Query.article: the resolver used info.cacheControl to give a dynamic cache hint, but with createApolloPlugin(cache, { cacheControl: 'cachetag' }) dynamic hints are not seen, so the result could be shared with every user. Declare the policy with @cacheControl in the schema, or use cacheControl: 'apollo'.",
+  });
+});
