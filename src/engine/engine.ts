@@ -489,13 +489,14 @@ export function createCache(options: CacheOptions = {}): Cache {
         outcomeReason = 'dynamic-hint';
         return { value, frame: undefined, reason: 'dynamic-hint', unshared: true };
       }
-      const fill = prepareFill(cachePlan, plan, value, fieldTags, context, info);
+      // A dynamic hint's shorter maxAge shortens the entry's life.
+      const ttlMs = hint.maxAgeMs === undefined ? plan.ttlMs : Math.min(plan.ttlMs, hint.maxAgeMs);
+      const fill = prepareFill(cachePlan, plan, value, fieldTags, context, info, ttlMs);
       if (typeof fill === 'string') {
         outcomeReason = fill;
         return { value, frame: undefined, reason: fill };
       }
       entryTags = fill.tags;
-      const ttlMs = hint.maxAgeMs === undefined ? plan.ttlMs : Math.min(plan.ttlMs, hint.maxAgeMs);
       fills.push({ key, value: fill.frame, tags: expandTags(fill.tags), ttlMs, fetchSeq: lookup.seq as StoreSeq });
       stats.fills++;
       return { value, frame: fill.frame };
@@ -523,6 +524,7 @@ export function createCache(options: CacheOptions = {}): Cache {
     fieldTags: ReadonlySet<string>,
     context: unknown,
     info: GraphQLResolveInfo,
+    ttlMs = plan.ttlMs,
   ): { tags: string[]; frame: Uint8Array } | FieldReason {
     if ((value === null || value === undefined) && !plan.cacheNull) return 'null';
     if (value instanceof Error) return 'error';
@@ -542,7 +544,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       const tagList = [...tags];
       // The entry carries its tags, so a hit can report them (debug output, CDN tag headers).
       // Its expiry time too, so a hit knows how long the entry has left (0.1.0 entries, without one, still read).
-      const frame = codec.encode([tagList, value === undefined ? null : value, clock.now() + plan.ttlMs]);
+      const frame = codec.encode([tagList, value === undefined ? null : value, clock.now() + ttlMs]);
       return { tags: tagList, frame };
     } catch (error) {
       if (!(error instanceof CacheTagError)) throw error;

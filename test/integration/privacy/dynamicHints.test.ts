@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { GraphQLResolveInfo } from 'graphql';
+import { createMemoryStore } from '../../../src/index.js';
 import { startPrivacyServer, type PrivacyContext } from '../../helpers/privacyServer.js';
 
 const typeDefs = /* GraphQL */ `
@@ -149,6 +150,31 @@ test("a maxAge of 0 that Apollo's rules give without any dynamic hint (an unhint
     await server.request(query, 'bob');
     assert.equal(calls, 1);
     assert.ok(await server.cache.storedResponse({ query }), 'stored under the shared key');
+  } finally {
+    await server.stop();
+  }
+});
+
+test('setCacheHint({ maxAge }) shorter than the static one shortens the entry’s life', async () => {
+  let now = 1_000_000;
+  const clock = { now: () => now };
+  const calls = { n: 0 };
+  const server = await startPrivacyServer(
+    typeDefs,
+    articleResolvers({ maxAge: 5 }, calls),
+    { operationCache: false },
+    {
+      store: createMemoryStore({ clock }),
+      clock,
+    },
+  );
+  try {
+    await server.request(QUERY, 'alice');
+    await server.request(QUERY, 'bob');
+    assert.equal(calls.n, 1, 'shared within its 5 s');
+    now += 6_000;
+    await server.request(QUERY, 'alice');
+    assert.equal(calls.n, 2, 'expired after 5 s, not 60');
   } finally {
     await server.stop();
   }
