@@ -368,9 +368,12 @@ export function createCache(options: CacheOptions = {}): Cache {
     // A write's operation reads nothing from the cache and stores nothing (namespaced mutations resolve below the root).
     if (info.operation.operation === 'mutation') return resolveInMutation(cachePlan, plan, resolve, source, args, context, info);
     const scope = scopeOf(context);
-    const bypass = (reason: FieldReason, keyParts?: KeyParts) => {
+    const bypass = async (reason: FieldReason, keyParts?: KeyParts) => {
       report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'bypass', reason }, keyParts);
-      return resolve(source, args, context, info);
+      const value: unknown = await resolve(source, args, context, info);
+      // Not stored, but a PRIVATE hint still makes what resolves below it per session.
+      if (readHintNarrowing(info, true).narrowed === 'private') markPrivate(scope, info.path);
+      return value;
     };
 
     if (scope.refuseHints) refuseDynamicHints(info, plan);
@@ -462,7 +465,11 @@ export function createCache(options: CacheOptions = {}): Cache {
         throw error;
       }
       if (shared === 'timeout') return bypass('flight-timeout', keyParts);
-      if (shared.unshared) return bypass('dynamic-hint', keyParts);
+      if (shared.unshared) {
+        // This request runs the resolver itself; below it, as below the flight's own request, is per session.
+        if (shared.unshared === 'private') markPrivate(scope, info.path);
+        return bypass('dynamic-hint', keyParts);
+      }
       if (shared.frame !== undefined) {
         const [tags, value] = decodeEntry(codec, shared.frame);
         report(scope, info, plan, { coordinate: plan.coordinate, outcome: 'miss', reason: 'joined-flight', key }, keyParts, tags);
@@ -487,7 +494,7 @@ export function createCache(options: CacheOptions = {}): Cache {
         narrowedKeys.set(key, hint.narrowed);
         if (hint.narrowed === 'private') markPrivate(scope, info.path);
         outcomeReason = 'dynamic-hint';
-        return { value, frame: undefined, reason: 'dynamic-hint', unshared: true };
+        return { value, frame: undefined, reason: 'dynamic-hint', unshared: hint.narrowed };
       }
       // A dynamic hint's shorter maxAge shortens the entry's life.
       const ttlMs = hint.maxAgeMs === undefined ? plan.ttlMs : Math.min(plan.ttlMs, hint.maxAgeMs);

@@ -35,8 +35,11 @@ export interface FlightResult {
    * becomes cacheable for those who joined it.
    */
   readonly reason?: FieldReason;
-  /** True when the value must not reach the joiners at all (a dynamic hint made it per session): they resolve it themselves. */
-  readonly unshared?: boolean;
+  /**
+   * Set when the value must not reach the joiners at all, to why: a dynamic hint made it per session (`'private'`)
+   * or uncacheable. They resolve it themselves.
+   */
+  readonly unshared?: 'private' | 'uncacheable';
 }
 
 /** What a joiner gets: the flight's result, or `'timeout'` when the flight's deadline passed first. */
