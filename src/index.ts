@@ -54,6 +54,16 @@ export {
   type ScreenOptions,
   type ScreenResult,
 } from './http/screen.js';
+export {
+  adapterOf,
+  createAdapter,
+  type AdapterSource,
+  type CacheTagAdapter,
+  type FastPathAnswer,
+  type FastPathOptions,
+  type PersistedQueryRegistry,
+  type SessionIdFromRequest,
+} from './adapter/adapter.js';
 export { fillTagTemplate, parseTagTemplate, literalPrefix, type TagTemplate, type FilledTemplate } from './tags/template.js';
 export {
   fieldChannel,

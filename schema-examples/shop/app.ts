@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { Counter, Registry } from 'prom-client';
-import { cacheDirectivesTypeDefs, createCache, fastPathHeaders, screenRequest, type Cache, type CacheOptions } from '../../src/index.js';
+import { cacheDirectivesTypeDefs, createCache, type Cache, type CacheOptions } from '../../src/index.js';
+import { withCacheTag } from '../../src/http/index.js';
 import { createApolloPlugin, type ApolloPluginOptions } from '../../src/apollo/index.js';
 import { registerPrometheusMetrics } from '../../src/metrics/prometheus.js';
 import { ShopData } from './data.js';
@@ -63,6 +64,41 @@ export async function createShop(options: ShopOptions = {}): Promise<Shop> {
   });
   await apollo.start();
 
+  // GraphQL requests go through cachetag's node:http drop-in: a stored response is answered before Apollo runs, for
+  // the requests Apollo would answer with it; the others (and debug requests) reach Apollo with the context built here.
+  const graphql = withCacheTag<ShopContext>(
+    cachePlugin,
+    async (req, res, context) => {
+      if (req.body === undefined && req.rawBody.length > 0 && /json/i.test(req.headers['content-type'] ?? '')) {
+        res.writeHead(400, { 'content-type': 'text/plain' });
+        res.end('The request body is not valid JSON\n');
+        return;
+      }
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: req.body },
+        context: async () => context ?? shopContext(req),
+      });
+      const outHeaders: Record<string, string> = {};
+      for (const [key, value] of response.headers) outHeaders[key] = value;
+      res.writeHead(response.status ?? 200, outHeaders);
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+      } else {
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    },
+    { context: (req) => shopContext(req), ...(options.fastPath === false ? { fastPath: false } : {}) },
+  );
+
+  function shopContext(req: IncomingMessage): ShopContext {
+    const userId = req.headers['x-user-id'];
+    return { db, ...(typeof userId === 'string' && userId ? { userId } : {}) };
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/metrics') {
@@ -79,48 +115,7 @@ export async function createShop(options: ShopOptions = {}): Promise<Shop> {
       res.end('Not found: GraphQL is served at /graphql, metrics at /metrics\n');
       return;
     }
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    let body: unknown = undefined;
-    if (text) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        res.writeHead(400, { 'content-type': 'text/plain' });
-        res.end('The request body is not valid JSON\n');
-        return;
-      }
-    }
-    const userId = headers.get('x-user-id');
-    const context: ShopContext = { db, ...(userId ? { userId } : {}) };
-    // The operation tier's fast path: a stored PUBLIC response is sent as it is, without entering Apollo, for the
-    // requests Apollo would answer with it (screenRequest passes the others on). Debug requests go through Apollo,
-    // which reports what the cache did.
-    if (!headers.get('x-cachetag-debug') && options.fastPath !== false) {
-      const screened = screenRequest({ method: req.method ?? 'GET', headers, search: url.search, body });
-      const stored = screened.answer ? await cachePlugin.storedResponse(screened.request, context) : undefined;
-      if (screened.answer && stored) {
-        res.writeHead(200, fastPathHeaders(screened.contentType, stored, { ...(pluginOptions.tagsHeader ? { tagsHeader: pluginOptions.tagsHeader } : {}) }));
-        res.end(stored.bytes);
-        return;
-      }
-    }
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => context,
-    });
-    const outHeaders: Record<string, string> = {};
-    for (const [key, value] of response.headers) outHeaders[key] = value;
-    res.writeHead(response.status ?? 200, outHeaders);
-    if (response.body.kind === 'complete') {
-      res.end(response.body.string);
-    } else {
-      for await (const chunk of response.body.asyncIterator) res.write(chunk);
-      res.end();
-    }
+    graphql(req, res);
   }
 
   let server: Server | undefined;

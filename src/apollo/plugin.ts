@@ -8,9 +8,9 @@
  */
 import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { invalidOption } from '../errors.js';
-import type { GraphQLSchema } from 'graphql';
 import type { Cache, OperationOutcome, StoredResponse, StoredResponseRequest } from '../engine/engine.js';
 import { staticCachePolicy } from '../engine/policy.js';
+import { createAdapter, type CacheTagAdapter } from '../adapter/adapter.js';
 import { narrowCacheControl } from '../http/cacheControlHeader.js';
 import { tagsHeaderValue } from '../http/tagsHeader.js';
 
@@ -66,6 +66,8 @@ export interface CacheTagApolloPlugin<TContext extends BaseContext = BaseContext
    * responses. Undefined before the server started, and when one plugin object was installed in several servers.
    */
   storedResponse(request: StoredResponseRequest, context?: object): Promise<StoredResponse | undefined>;
+  /** The adapter contract this plugin is built on, with its options (tags header, debug header): the drop-ins take it. */
+  readonly adapter: CacheTagAdapter;
 }
 
 /** Creates the Apollo Server plugin for a cache. */
@@ -87,23 +89,28 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
     throw invalidOption('createApolloPlugin', 'tagsHeader', 'an HTTP header name such as "Surrogate-Key"', tagsHeader);
   }
 
-  // The schema of the server this plugin serves, for its fast path; none once the plugin serves several servers.
-  let servedSchema: GraphQLSchema | undefined;
-  let servers = 0;
+  // Follows the schema of the server this plugin serves, for its fast path; none once the plugin serves several servers.
+  const adapter = createAdapter(
+    cache,
+    {
+      ...(tagsHeader !== undefined ? { tagsHeader } : {}),
+      ...(debug === 'header' ? { debugHeader } : {}),
+      ...(debug === true ? { debugAlways: true } : {}),
+    },
+    { boundToServer: true },
+  );
 
   return {
-    async storedResponse(request, context) {
-      return servedSchema && servers === 1 ? cache.storedResponse(request, context, { schema: servedSchema }) : undefined;
+    adapter,
+    storedResponse(request, context) {
+      return adapter.storedResponse(request, context);
     },
     async serverWillStart({ schema }) {
       // Validate here too, so a CacheTagSchemaError reaches start() unwrapped.
-      cache.instrumentSchema(schema);
-      servers++;
-      servedSchema = schema;
+      adapter.serve(schema);
       return {
         schemaDidLoadOrUpdate({ apiSchema }) {
-          cache.instrumentSchema(apiSchema);
-          servedSchema = apiSchema;
+          adapter.update(apiSchema);
         },
       };
     },

@@ -82,6 +82,11 @@ export interface OperationPolicy {
 /** A GraphQL request as received over HTTP. */
 export interface StoredResponseRequest {
   readonly query?: unknown;
+  /**
+   * The SHA-256 hex digest of the query text, for a persisted query sent without its text: the stored response is
+   * found by it alone. Only pass a hash the server has registered (it would refuse the others).
+   */
+  readonly queryHash?: string;
   readonly variables?: unknown;
   readonly operationName?: unknown;
 }
@@ -94,6 +99,11 @@ export interface StoredResponseOptions {
    * path cannot tell whose stored response to answer with, and answers none.
    */
   readonly schema?: GraphQLSchema;
+  /**
+   * The session of the request, as `sessionId(context)` would return it for the context the server will build: the
+   * PRIVATE stored response of that session may answer too. Without it only PUBLIC stored responses answer.
+   */
+  readonly sessionId?: string | null;
 }
 
 /** A stored response, ready to send. */
@@ -942,21 +952,31 @@ export function createCache(options: CacheOptions = {}): Cache {
     },
     async storedResponse(request, context, responseOptions) {
       const cachePlan = storedResponsePlan(responseOptions);
-      if (!cachePlan || request === null || typeof request !== 'object' || typeof request.query !== 'string') return undefined;
+      if (!cachePlan || request === null || typeof request !== 'object') return undefined;
+      const hashOfQuery =
+        typeof request.query === 'string' ? memoizedQueryHash(request.query) : typeof request.queryHash === 'string' ? request.queryHash : undefined;
+      if (hashOfQuery === undefined) return undefined;
       const variables = request.variables === undefined || request.variables === null ? null : request.variables;
       if (variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return undefined;
       if (request.operationName !== undefined && request.operationName !== null && typeof request.operationName !== 'string') return undefined;
       // No operation is named "": servers answer an error, which only they can word.
       if (request.operationName === '') return undefined;
       let key: string;
+      const keys: string[] = [];
+      const session = responseOptions?.sessionId;
       try {
-        key = operationKey({
-          schemaHash: cachePlan.schemaHash,
-          query: memoizedQueryHash(request.query),
-          operationName: request.operationName,
-          variables: variables as Record<string, unknown> | null,
-          scope: 'PUBLIC',
-        });
+        for (const scope of session === undefined || session === null || session === '' ? ['PUBLIC'] : ['PUBLIC', `PRIVATE:${session}`]) {
+          keys.push(
+            operationKey({
+              schemaHash: cachePlan.schemaHash,
+              query: hashOfQuery,
+              operationName: request.operationName,
+              variables: variables as Record<string, unknown> | null,
+              scope,
+            }),
+          );
+        }
+        key = keys[0]!;
       } catch (error) {
         // Variables too deep (or otherwise unkeyable) cannot have a stored response: the server answers them.
         if (!(error instanceof CacheTagError)) throw error;
@@ -964,13 +984,16 @@ export function createCache(options: CacheOptions = {}): Cache {
       }
       let read: StoreRead | undefined;
       try {
-        const lookup = await store.get([key]);
-        read = lookup.values[0];
+        // A PUBLIC operation is stored under the PUBLIC key, a PRIVATE one under its session's: never both.
+        const lookup = await store.get(keys);
+        const publicRead = lookup.values[0];
+        const privateRead = lookup.values[1];
+        read = privateRead !== undefined && typeof privateRead !== 'string' ? privateRead : publicRead;
         // The server's own lookup of this operation (same key when it is PUBLIC) can reuse this miss and its sequence,
         // which is older and so at least as safe a fence.
-        if (context && (read === undefined || typeof read === 'string')) {
+        if (context && (publicRead === undefined || typeof publicRead === 'string')) {
           // A symbol-keyed property, not a WeakMap: servers may copy the context object (Apollo does, with Object.assign).
-          (context as { [FAST_PATH_MISS]?: FastPathMiss })[FAST_PATH_MISS] = { key, seq: lookup.seq, read: read ?? 'absent' };
+          (context as { [FAST_PATH_MISS]?: FastPathMiss })[FAST_PATH_MISS] = { key, seq: lookup.seq, read: publicRead ?? 'absent' };
         }
       } catch (error) {
         if (strict) throw error;

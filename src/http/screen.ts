@@ -5,7 +5,7 @@
  * as it would alone. Framework-agnostic: any integration (node:http, Express, Fastify...) hands over the method,
  * headers, query string and parsed body.
  */
-import type { StoredResponse, StoredResponseRequest } from '../engine/engine.js';
+import { queryHash, type StoredResponse, type StoredResponseRequest } from '../engine/engine.js';
 import { tagsHeaderValue } from './tagsHeader.js';
 
 /** Request headers: anything with `get(name)` (Fetch `Headers`, Apollo's `HeaderMap`) or Node's `req.headers`. */
@@ -35,7 +35,16 @@ export interface ScreenOptions {
 /** The outcome of {@link screenRequest}. */
 export type ScreenResult =
   /** The fast path may answer with a stored response of `request`, sent with `contentType`. */
-  | { readonly answer: true; readonly request: StoredResponseRequest; readonly contentType: string }
+  | {
+      readonly answer: true;
+      readonly request: StoredResponseRequest;
+      readonly contentType: string;
+      /**
+       * An Automatic Persisted Query (version 1): its hash, and whether the query text came with it (then the server
+       * would register the hash). Without the text, only a hash the server has registered may be answered.
+       */
+      readonly persistedQuery?: { readonly sha256Hash: string; readonly withQuery: boolean };
+    }
   /** The server must answer (it may refuse the request, or answer it in a way a stored response cannot); `reason` says why. */
   | { readonly answer: false; readonly reason: string };
 
@@ -59,8 +68,9 @@ const LANDING_PAGE_OFFERS = [
 /**
  * Decides whether the fast path may answer a request, and with which content type; everything the server would
  * refuse or answer differently (CSRF prevention, a malformed request, a content type or `Accept` it would refuse, the
- * landing page a browser asks for, an empty `operationName`, a persisted query, which the server must register) is
- * passed on.
+ * landing page a browser asks for, an empty `operationName`, a persisted query whose hash does not match its text
+ * or whose version is not 1) is passed on. A persisted query without its text comes back with `persistedQuery`: the
+ * caller must check that the server registered the hash before answering.
  */
 export function screenRequest(request: FastPathRequest, options: ScreenOptions = {}): ScreenResult {
   const pass = (reason: string): ScreenResult => ({ answer: false, reason });
@@ -106,20 +116,36 @@ export function screenRequest(request: FastPathRequest, options: ScreenOptions =
     fields = { query, variables: json(variables as string | undefined), extensions: json(extensions as string | undefined), operationName };
   }
   const { query, variables, extensions, operationName } = fields;
-  if (typeof query !== 'string' || query === '') return pass('no query text');
+  // Automatic Persisted Queries, as Apollo Server checks them: version 1, and a hash that matches the text when the
+  // text comes along; anything else (a mismatch, another version) is the server's to refuse.
+  const persisted = isRecord(extensions) ? extensions.persistedQuery : undefined;
+  let persistedQuery: { sha256Hash: string; withQuery: boolean } | undefined;
+  if (persisted !== undefined) {
+    if (!isRecord(persisted) || persisted.version !== 1) return pass('a persisted query the server must check');
+    const sha256Hash = persisted.sha256Hash;
+    if (typeof sha256Hash !== 'string' || !/^[0-9a-f]{64}$/.test(sha256Hash)) return pass('a persisted query with a malformed hash');
+    if (query !== undefined && (typeof query !== 'string' || queryHash(query) !== sha256Hash))
+      return pass('a persisted-query hash that does not match the query');
+    persistedQuery = { sha256Hash, withQuery: query !== undefined };
+  }
+  // Only a hash-only persisted query comes without its text.
+  if (persistedQuery?.withQuery !== false && (typeof query !== 'string' || query === '')) return pass('no query text');
   if (variables !== undefined && variables !== null && !isRecord(variables)) return pass('variables is not an object');
   if (extensions !== undefined && extensions !== null && !isRecord(extensions)) return pass('extensions is not an object');
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return pass('operationName is not a string');
   // Apollo looks for an operation named "" and finds none: only the server can answer that.
   if (operationName === '') return pass('operationName is empty');
-  // Persisted queries are the server's to check and register.
-  if (isRecord(extensions) && extensions.persistedQuery !== undefined) return pass('a persisted query');
   const chosen = accept ? negotiate(accept, SINGLE_RESULT_OFFERS) : JSON_TYPE;
   if (chosen !== JSON_TYPE && chosen !== GRAPHQL_RESPONSE_TYPE) return pass('the Accept header asks for another format');
   return {
     answer: true,
-    request: { query, ...(isRecord(variables) ? { variables } : {}), ...(typeof operationName === 'string' ? { operationName } : {}) },
+    request: {
+      ...(typeof query === 'string' ? { query } : { queryHash: persistedQuery!.sha256Hash }),
+      ...(isRecord(variables) ? { variables } : {}),
+      ...(typeof operationName === 'string' ? { operationName } : {}),
+    },
     contentType: chosen,
+    ...(persistedQuery ? { persistedQuery } : {}),
   };
 }
 
