@@ -48,6 +48,7 @@ export { narrowCacheControl } from './http/cacheControlHeader.js';
 export {
   defaultCsrfPreventionRequestHeaders,
   fastPathHeaders,
+  requestHeader,
   screenRequest,
   type FastPathRequest,
   type HeaderSource,

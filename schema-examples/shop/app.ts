@@ -7,8 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { Counter, Registry } from 'prom-client';
 import { cacheDirectivesTypeDefs, createCache, type Cache, type CacheOptions } from '../../src/index.js';
-import { withCacheTag } from '../../src/http/index.js';
-import { createApolloPlugin, type ApolloPluginOptions } from '../../src/apollo/index.js';
+import { requestHeader, withCacheTag } from '../../src/http/index.js';
+import { apolloPersistedQueries, createApolloPlugin, type ApolloPluginOptions } from '../../src/apollo/index.js';
 import { registerPrometheusMetrics } from '../../src/metrics/prometheus.js';
 import { ShopData } from './data.js';
 import { resolvers, type ShopContext } from './resolvers.js';
@@ -64,6 +64,7 @@ export async function createShop(options: ShopOptions = {}): Promise<Shop> {
   });
   await apollo.start();
 
+  const persistedQueries = apolloPersistedQueries(apollo);
   // GraphQL requests go through cachetag's node:http drop-in: a stored response is answered before Apollo runs, for
   // the requests Apollo would answer with it; the others (and debug requests) reach Apollo with the context built here.
   const graphql = withCacheTag<ShopContext>(
@@ -81,9 +82,8 @@ export async function createShop(options: ShopOptions = {}): Promise<Shop> {
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: req.body },
         context: async () => context ?? shopContext(req),
       });
-      const outHeaders: Record<string, string> = {};
-      for (const [key, value] of response.headers) outHeaders[key] = value;
-      res.writeHead(response.status ?? 200, outHeaders);
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      res.statusCode = response.status ?? 200;
       if (response.body.kind === 'complete') {
         res.end(response.body.string);
       } else {
@@ -91,7 +91,14 @@ export async function createShop(options: ShopOptions = {}): Promise<Shop> {
         res.end();
       }
     },
-    { context: (req) => shopContext(req), ...(options.fastPath === false ? { fastPath: false } : {}) },
+    {
+      context: (req) => shopContext(req),
+      // Persisted queries are answered when Apollo has registered their hash, as Apollo would.
+      ...(persistedQueries ? { persistedQueries } : {}),
+      // The session as shopSessionId reads it from the context: the x-user-id header. PRIVATE responses answer too.
+      sessionIdFromRequest: (request) => requestHeader(request, 'x-user-id') || undefined,
+      ...(options.fastPath === false ? { fastPath: false } : {}),
+    },
   );
 
   function shopContext(req: IncomingMessage): ShopContext {

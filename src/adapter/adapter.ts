@@ -8,7 +8,7 @@ import { invalidOption } from '../errors.js';
 import type { Cache, OperationOutcome, OperationPolicy, OperationRequest, StoredResponse, StoredResponseRequest } from '../engine/engine.js';
 import type { CachePlan } from '../engine/plan.js';
 import type { RequestScope, RequestScopeOptions } from '../engine/requestScope.js';
-import { fastPathHeaders, screenRequest, type FastPathRequest, type HeaderSource, type ScreenOptions } from '../http/screen.js';
+import { fastPathHeaders, requestHeader, screenRequest, type FastPathRequest, type HeaderSource, type ScreenOptions } from '../http/screen.js';
 import { tagsHeaderValue } from '../http/tagsHeader.js';
 
 /**
@@ -68,8 +68,13 @@ export interface CacheTagAdapter {
   serve(schema: GraphQLSchema): CachePlan;
   /** The server loaded a new schema (a gateway's supergraph update): instruments it and answers for it from now on. */
   update(schema: GraphQLSchema): CachePlan;
-  /** Answers a raw HTTP request from a stored response, or undefined: then hand it to the server, as it is. */
-  answer(request: FastPathRequest, context?: object): Promise<FastPathAnswer | undefined>;
+  /**
+   * Answers a raw HTTP request from a stored response, or undefined: then hand it to the server, as it is. `context` is
+   * the GraphQL context the server will use (a miss then spares the server's lookup its store call), or a function
+   * building it, called only for requests the fast path may answer (so it runs no more often than the server would
+   * run it); when that function answers `false` (the context failed) the request is left to the server.
+   */
+  answer(request: FastPathRequest, context?: object | (() => Promise<object | undefined | false>)): Promise<FastPathAnswer | undefined>;
   /** The stored response of an already screened request, for the schema served. */
   storedResponse(request: StoredResponseRequest, context?: object, sessionId?: string | null): Promise<StoredResponse | undefined>;
   /** Opens the per-request scope for a context object. */
@@ -153,8 +158,10 @@ function build(cache: Cache, options: FastPathOptions, served: Served): CacheTag
         // The server looks a hash-only query up in its registry and refuses it when absent: so does the fast path.
         if (!persisted.withQuery && !(await registry.get(persisted.sha256Hash))) return undefined;
       }
+      const built = typeof context === 'function' ? await context() : context;
+      if (built === false) return undefined;
       const sessionId = options.sessionIdFromRequest?.(request);
-      const stored = await adapter.storedResponse(screened.request, context, sessionId);
+      const stored = await adapter.storedResponse(screened.request, built, sessionId);
       if (!stored) return undefined;
       // The server registers a persisted query sent with its text: so does the fast path when it answers instead.
       if (persisted?.withQuery) void Promise.resolve(options.persistedQueries!.set(persisted.sha256Hash, screened.request.query as string)).catch(() => {});
@@ -167,7 +174,7 @@ function build(cache: Cache, options: FastPathOptions, served: Served): CacheTag
     wantsDebug(headers) {
       if (options.debugAlways) return true;
       if (!debugHeader) return false;
-      const value = headerValue(headers, debugHeader);
+      const value = requestHeader({ headers }, debugHeader);
       return value !== undefined && value !== '0';
     },
     tagsHeader(scope) {
@@ -191,10 +198,4 @@ function validateOptions(options: FastPathOptions): void {
   const registry = options.persistedQueries;
   if (registry !== undefined && (typeof registry?.get !== 'function' || typeof registry?.set !== 'function'))
     throw invalidOption('createAdapter', 'persistedQueries', 'an object with get(hash) and set(hash, query)', registry);
-}
-
-function headerValue(headers: HeaderSource, name: string): string | undefined {
-  if (typeof headers.get === 'function') return (headers as { get(name: string): string | null | undefined }).get(name) ?? undefined;
-  const value = (headers as Record<string, string | readonly string[] | undefined>)[name];
-  return typeof value === 'string' ? value : value === undefined ? undefined : value.join(', ');
 }

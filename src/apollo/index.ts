@@ -1,1 +1,2 @@
 export { createApolloPlugin, defaultDebugHeader, type ApolloPluginOptions, type CacheTagApolloPlugin } from './plugin.js';
+export { apolloPersistedQueries } from './persistedQueries.js';

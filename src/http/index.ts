@@ -10,4 +10,4 @@ export {
   type PersistedQueryRegistry,
   type SessionIdFromRequest,
 } from '../adapter/adapter.js';
-export { fastPathHeaders, screenRequest, type FastPathRequest, type HeaderSource, type ScreenOptions, type ScreenResult } from './screen.js';
+export { fastPathHeaders, requestHeader, screenRequest, type FastPathRequest, type HeaderSource, type ScreenOptions, type ScreenResult } from './screen.js';

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { adapterOf, type AdapterSource, type CacheTagAdapter, type FastPathAnswer, type FastPathOptions } from '../adapter/adapter.js';
 import { invalidOption } from '../errors.js';
+import { lazyContext } from '../adapter/lazyContext.js';
 
 /** A request whose body {@link withCacheTag} has read. */
 export interface ReadRequest extends IncomingMessage {
@@ -70,20 +71,17 @@ export function withCacheTag<TContext extends object = object>(
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const pathname = queryAt < 0 ? url : url.slice(0, queryAt);
-    let context: TContext | undefined;
-    try {
-      context = contextOf ? await contextOf(read, res) : undefined;
-    } catch {
-      // The listener builds it again and answers the failure as it would.
-      return void (await listener(read, res, undefined));
-    }
+    const lazy = contextOf ? lazyContext(() => contextOf(read, res)) : undefined;
     if (path === undefined || pathname === path) {
       const answer = await adapter.answer(
         { method: req.method ?? 'GET', headers: req.headers, search: queryAt < 0 ? '' : url.slice(queryAt), body: read.body },
-        context,
+        lazy ? () => lazy.build() : undefined,
       );
       if (answer) return writeAnswer(res, answer);
     }
+    // The context built for the fast path, else built now; one that fails is the listener's to answer (undefined).
+    const built = lazy ? await lazy.build() : undefined;
+    const context = built === false ? undefined : built;
     await listener(read, res, context);
   }
 
@@ -96,8 +94,10 @@ export function withCacheTag<TContext extends object = object>(
 }
 
 /** Writes a fast-path answer to a node:http response. */
-export function writeAnswer(res: ServerResponse, answer: FastPathAnswer, extraHeaders?: Readonly<Record<string, string>>): void {
-  res.writeHead(answer.status, extraHeaders ? { ...extraHeaders, ...answer.headers } : answer.headers);
+export function writeAnswer(res: ServerResponse, answer: FastPathAnswer): void {
+  // Set one by one, as servers do, so headers set earlier (CORS) stay and Node adds the Content-Length.
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  res.statusCode = answer.status;
   res.end(answer.body);
 }
 

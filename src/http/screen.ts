@@ -166,6 +166,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
 }
 
+/** A request header (name in lower case), whatever the headers' shape: for `sessionIdFromRequest`. */
+export function requestHeader(request: { readonly headers: HeaderSource }, name: string): string | undefined {
+  return headerOf(request.headers, name);
+}
+
 function headerOf(headers: HeaderSource, name: string): string | undefined {
   if (typeof headers.get === 'function') return (headers as { get(name: string): string | null | undefined }).get(name) ?? undefined;
   const value = (headers as Record<string, string | readonly string[] | undefined>)[name];

@@ -1,0 +1,54 @@
+/**
+ * `cachetag/fastify`: the fast path as a Fastify 5 `preHandler` hook, in front of Apollo's `@as-integrations/fastify`
+ * (or any GraphQL route whose body Fastify parses as JSON). Hooks that run before it (`onRequest` authentication, rate
+ * limits) run for every request; stored responses are sent without entering the route's handler.
+ */
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { ApolloServer, BaseContext } from '@apollo/server';
+import { adapterOf, type AdapterSource, type FastPathOptions } from '../adapter/adapter.js';
+import { apolloPersistedQueries } from '../apollo/persistedQueries.js';
+import { lazyContext } from '../adapter/lazyContext.js';
+
+export interface CacheTagFastifyOptions<TContext extends BaseContext> extends FastPathOptions {
+  /** The Apollo Server behind the route: its persisted-query registry lets persisted queries be answered as Apollo would. */
+  readonly server?: ApolloServer<TContext>;
+  /**
+   * The context function given to `fastifyApollo`. When given it runs before the fast path too (a request whose context
+   * fails goes on to Apollo, which answers the failure). Not given: answers from the cache do not run it: authenticate
+   * in an `onRequest` hook.
+   */
+  readonly context?: (request: FastifyRequest, reply: FastifyReply) => Promise<TContext>;
+  /** Only requests to this path are screened. Default `/graphql` (`fastifyApollo`'s). */
+  readonly path?: string;
+}
+
+/**
+ * The fast-path hook. `source` is the plugin from `createApolloPlugin()` installed in the server, or the cache.
+ *
+ * ```ts
+ * fastify.addHook('preHandler', cacheTagHook(plugin, { server }));
+ * await fastify.register(fastifyApollo(server));
+ * ```
+ */
+export function cacheTagHook<TContext extends BaseContext = BaseContext>(
+  source: AdapterSource,
+  options: CacheTagFastifyOptions<TContext> = {},
+): preHandlerAsyncHookHandler {
+  const { server, context, path = '/graphql', ...fastPathOptions } = options;
+  const persistedQueries = fastPathOptions.persistedQueries ?? (server ? apolloPersistedQueries(server) : undefined);
+  const adapter = adapterOf(source, { ...fastPathOptions, ...(persistedQueries ? { persistedQueries } : {}) }, 'cacheTagHook');
+  return async function cacheTagPreHandler(request, reply) {
+    const url = request.url;
+    const queryAt = url.indexOf('?');
+    if ((queryAt < 0 ? url : url.slice(0, queryAt)) !== path) return;
+    const answer = await adapter.answer(
+      { method: request.method, headers: request.headers, search: queryAt < 0 ? '' : url.slice(queryAt), body: request.body },
+      context ? () => lazyContext(() => context(request, reply)).build() : undefined,
+    );
+    if (!answer) return;
+    await reply
+      .code(answer.status)
+      .headers(answer.headers)
+      .send(Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength));
+  };
+}
