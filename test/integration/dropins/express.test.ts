@@ -1,0 +1,89 @@
+/**
+ * The Express 5 middleware in front of Apollo's expressMiddleware, over real HTTP: answer for answer what the same app
+ * without it sends (ETag included), stored responses answered without entering Apollo, and the user's middleware
+ * placed before it run for every request.
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import { after, before, test } from 'node:test';
+import cors from 'cors';
+import express from 'express';
+import { expressMiddleware } from '@as-integrations/express5';
+import { cacheTagMiddleware } from '../../../src/express/index.js';
+import { runScenario, shopApollo, shopSessionFromRequest, type ShopApollo, type Target } from '../../helpers/integrationSuite.js';
+
+async function start(fastPath: boolean): Promise<Target & { shop: ShopApollo }> {
+  const shop = shopApollo();
+  await shop.apollo.start();
+  const middleware = { count: 0 };
+  const app = express();
+  // The user's own middleware (authentication, rate limits): runs before the fast path.
+  app.use((req, res, next) => {
+    middleware.count++;
+    if (req.headers['x-deny']) return void res.status(401).send('denied');
+    next();
+  });
+  const context = async ({ req }: { req: express.Request }) => shop.context(req.headers['x-user-id'] as string | undefined);
+  app.use(
+    '/graphql',
+    cors(),
+    express.json(),
+    ...(fastPath ? [cacheTagMiddleware(shop.plugin, { server: shop.apollo, context, sessionIdFromRequest: shopSessionFromRequest })] : []),
+    expressMiddleware(shop.apollo, { context }),
+  );
+  const server: Server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return {
+    shop,
+    url: `http://127.0.0.1:${port}/graphql`,
+    serverCalls: () => shop.calls.count,
+    middlewareCalls: () => middleware.count,
+    async stop() {
+      server.close();
+      await shop.apollo.stop();
+    },
+  };
+}
+
+let fast: Awaited<ReturnType<typeof start>>;
+let slow: Awaited<ReturnType<typeof start>>;
+before(async () => {
+  fast = await start(true);
+  slow = await start(false);
+});
+after(async () => {
+  await fast.stop();
+  await slow.stop();
+});
+
+test('Express: every request answered as Apollo answers it, from the cache where it can', async () => {
+  await runScenario(fast, slow, async () => {
+    await fast.shop.cache.idle();
+    await slow.shop.cache.idle();
+  });
+});
+
+test('Express: middleware before the fast path can refuse a request the cache would answer', async () => {
+  const body = JSON.stringify({ query: 'query Page($id: ID!) { product(id: $id) { name price } }', variables: { id: '42' } });
+  const response = await fetch(fast.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-deny': '1' }, body });
+  assert.equal(response.status, 401);
+  assert.equal(await response.text(), 'denied');
+});
+
+test('Express: a conditional GET is answered as Express answers Apollo (the same ETag, the same status)', async () => {
+  const search = `?${new URLSearchParams({ query: 'query Page($id: ID!) { product(id: $id) { name price } }', variables: '{"id":"42"}' })}`;
+  const headers = { 'apollo-require-preflight': 'true' };
+  const statuses: number[] = [];
+  for (const target of [slow, fast]) {
+    const first = await fetch(`${target.url}${search}`, { headers });
+    const etag = first.headers.get('etag');
+    assert.ok(etag);
+    const calls = target.serverCalls();
+    const second = await fetch(`${target.url}${search}`, { headers: { ...headers, 'if-none-match': etag } });
+    statuses.push(second.status);
+    if (target === fast) assert.equal(target.serverCalls(), calls, 'answered by the fast path');
+  }
+  assert.equal(statuses[1], statuses[0]);
+});

@@ -1,0 +1,63 @@
+/**
+ * The Fastify 5 hook in front of @as-integrations/fastify, over real HTTP: answer for answer what the same server
+ * without it sends, stored responses answered without entering Apollo, and the user's onRequest hook run first.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import Fastify from 'fastify';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import { cacheTagHook } from '../../../src/fastify/index.js';
+import type { ShopContext } from '../../../schema-examples/shop/resolvers.js';
+import { runScenario, shopApollo, shopSessionFromRequest, type ShopApollo, type Target } from '../../helpers/integrationSuite.js';
+
+async function start(fastPath: boolean): Promise<Target & { shop: ShopApollo }> {
+  const shop = shopApollo();
+  const fastify = Fastify();
+  shop.apollo.addPlugin(fastifyApolloDrainPlugin(fastify));
+  await shop.apollo.start();
+  const hooks = { count: 0 };
+  // The user's own hook (authentication, rate limits): runs before the fast path.
+  fastify.addHook('onRequest', async (request, reply) => {
+    hooks.count++;
+    if (request.headers['x-deny']) return reply.code(401).send('denied');
+  });
+  const context = async (request: { headers: Record<string, unknown> }): Promise<ShopContext> =>
+    shop.context(request.headers['x-user-id'] as string | undefined);
+  if (fastPath) fastify.addHook('preHandler', cacheTagHook(shop.plugin, { server: shop.apollo, context, sessionIdFromRequest: shopSessionFromRequest }));
+  await fastify.register(fastifyApollo(shop.apollo), { context });
+  const address = await fastify.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    shop,
+    url: `${address}/graphql`,
+    serverCalls: () => shop.calls.count,
+    middlewareCalls: () => hooks.count,
+    async stop() {
+      await fastify.close();
+      await shop.apollo.stop();
+    },
+  };
+}
+
+let fast: Awaited<ReturnType<typeof start>>;
+let slow: Awaited<ReturnType<typeof start>>;
+before(async () => {
+  fast = await start(true);
+  slow = await start(false);
+});
+after(async () => {
+  await fast.stop();
+  await slow.stop();
+});
+
+test('Fastify: every request answered as Apollo answers it, from the cache where it can', async () => {
+  await runScenario(fast, slow, async () => {
+    await fast.shop.cache.idle();
+    await slow.shop.cache.idle();
+  });
+});
+
+test('Fastify: an onRequest hook can refuse a request the cache would answer', async () => {
+  const body = JSON.stringify({ query: 'query Page($id: ID!) { product(id: $id) { name price } }', variables: { id: '42' } });
+  const response = await fetch(fast.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-deny': '1' }, body });
+  assert.equal(response.status, 401);
+});
