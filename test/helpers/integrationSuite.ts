@@ -65,6 +65,8 @@ interface Step {
   body?: string;
   /** Answered by the fast path (the server not entered). */
   fast: boolean;
+  /** A persisted query: answered by the fast path only where the integration knows the server's registry. */
+  persisted?: boolean;
 }
 
 const json = { 'content-type': 'application/json' };
@@ -100,17 +102,23 @@ export const steps: (Step | { name: string; mutate: true })[] = [
   post({ query: me }, false, 'PRIVATE for bob (never alice answer)', { 'x-user-id': 'bob' }),
   post({ query: me }, false, 'PRIVATE without a session', {}),
   get({ extensions: apq('f'.repeat(64)) }, false, 'an unknown persisted-query hash (PersistedQueryNotFound)'),
-  post(
-    { query: product, variables: { id: '42' }, extensions: { persistedQuery: { version: 1, sha256Hash: productHash } } },
-    true,
-    'a persisted query with its text (hit, registered)',
-  ),
-  get({ extensions: apq(productHash), variables: '{"id":"42"}' }, true, 'the persisted query by hash over GET (hit)'),
-  post(
-    { variables: { id: '42' }, extensions: { persistedQuery: { version: 1, sha256Hash: productHash } } },
-    true,
-    'the persisted query by hash over POST (hit)',
-  ),
+  {
+    ...post(
+      { query: product, variables: { id: '42' }, extensions: { persistedQuery: { version: 1, sha256Hash: productHash } } },
+      true,
+      'a persisted query with its text (hit, registered)',
+    ),
+    persisted: true,
+  },
+  { ...get({ extensions: apq(productHash), variables: '{"id":"42"}' }, true, 'the persisted query by hash over GET (hit)'), persisted: true },
+  {
+    ...post(
+      { variables: { id: '42' }, extensions: { persistedQuery: { version: 1, sha256Hash: productHash } } },
+      true,
+      'the persisted query by hash over POST (hit)',
+    ),
+    persisted: true,
+  },
   get({ extensions: apq(productHash, 2), variables: '{"id":"42"}' }, false, 'a persisted query of another version'),
   post(
     { query: product, variables: { id: '42' }, extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } },
@@ -139,8 +147,9 @@ async function send(url: string, step: Step) {
  * Runs the scenario: `fast` is the integration with its fast path, `slow` the same without it. `mutate` runs the
  * mutation on both (through their HTTP endpoints). `settle` waits for pending cache fills.
  */
-export async function runScenario(fast: Target, slow: Target, settle: () => Promise<void>): Promise<void> {
-  for (const step of steps) {
+export async function runScenario(fast: Target, slow: Target, settle: () => Promise<void>, options: { persistedQueries?: boolean } = {}): Promise<void> {
+  for (const original of steps) {
+    const step = 'mutate' in original || !original.persisted || options.persistedQueries !== false ? original : { ...original, fast: false };
     if ('mutate' in step) {
       for (const target of [fast, slow]) {
         const mutation = post({ query: 'mutation { updateProduct(id: "42", input: { price: 99.5 }) { id price } }' }, false, '');

@@ -1,0 +1,164 @@
+/**
+ * `cachetag/envelop`: the GraphQL Yoga 5 / envelop plugin, built on the adapter contract as the Apollo plugin is. It
+ * instruments each schema Yoga loads (mutations then invalidate inside their resolvers, before the response), opens a
+ * request scope per operation, runs the operation tier, writes debug extensions and the Cache-Control and tags
+ * headers; and answers stored responses once Yoga has parsed and checked the request (its `onParams` hook), before
+ * any context is built or any document parsed, sending the stored bytes as Yoga would send the result.
+ */
+import { getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { adapterOf, type AdapterSource, type CacheTagAdapter, type FastPathOptions } from '../adapter/adapter.js';
+import { queryHash, type OperationOutcome } from '../engine/engine.js';
+import { staticCachePolicy } from '../engine/policy.js';
+import { narrowCacheControl } from '../http/cacheControlHeader.js';
+import { tagsHeaderValue } from '../http/tagsHeader.js';
+import { invalidOption } from '../errors.js';
+
+export interface UseCacheTagOptions extends FastPathOptions {
+  /**
+   * Debug extensions (`extensions.cachetag`), as the Apollo plugin's `debug`: `false` (default), `true` (every
+   * response; development only), or `'header'` (requests carrying `debugHeader`, default `x-cachetag-debug`, with a
+   * value other than `0`). Debug requests are never answered by the fast path.
+   */
+  readonly debug?: boolean | 'header';
+  /** The operation tier (whole stored responses). Default `true`. */
+  readonly operationCache?: boolean;
+}
+
+interface ResponseState {
+  cacheControl: string | undefined;
+  tags: Set<string> | undefined;
+}
+
+const textDecoder = new TextDecoder();
+
+/** The Yoga plugin. `useCacheTag(cache, { tagsHeader: 'Surrogate-Key' })` in `createYoga({ plugins })`. */
+export function useCacheTag(source: AdapterSource, options: UseCacheTagOptions = {}): Plugin {
+  const { debug = false, operationCache = true, ...fastPathOptions } = options;
+  if (debug !== true && debug !== false && debug !== 'header') throw invalidOption('useCacheTag', 'debug', "true, false or 'header'", debug);
+  const adapter: CacheTagAdapter = adapterOf(
+    source,
+    {
+      ...(debug === 'header' ? { debugHeader: fastPathOptions.debugHeader ?? 'x-cachetag-debug' } : {}),
+      ...(debug === true ? { debugAlways: true } : {}),
+      ...fastPathOptions,
+    },
+    'useCacheTag',
+  );
+  const fastPathOn = adapter.options.fastPath !== false && !adapter.options.debugAlways;
+  let served = false;
+  // What each HTTP response must say, gathered from its operations (a batch has several).
+  const responses = new WeakMap<Request, ResponseState>();
+  const stateOf = (request: Request) => {
+    let state = responses.get(request);
+    if (!state) responses.set(request, (state = { cacheControl: undefined, tags: undefined }));
+    return state;
+  };
+  const addTags = (state: ResponseState, tags: Iterable<string>) => {
+    state.tags ??= new Set();
+    for (const tag of tags) state.tags.add(tag);
+  };
+
+  return {
+    onSchemaChange({ schema }) {
+      if (served) adapter.update(schema);
+      else adapter.serve(schema);
+      served = true;
+    },
+    async onParams({ params, request, setResult }) {
+      if (!fastPathOn || adapter.wantsDebug(request.headers)) return;
+      // Persisted queries are Yoga's APQ plugin's to resolve.
+      if (params.extensions?.persistedQuery !== undefined) return;
+      const sessionId = adapter.options.sessionIdFromRequest?.({ method: request.method, headers: request.headers });
+      const stored = await adapter.storedResponse(params, undefined, sessionId);
+      if (!stored) return;
+      const state = stateOf(request);
+      state.cacheControl = narrowCacheControl(state.cacheControl, policyOf(stored.cacheControl));
+      if (stored.tags.length > 0) addTags(state, stored.tags);
+      // Yoga serializes a result with its own `stringify` when it has one: the stored bytes, as Yoga would write them
+      // (Apollo's trailing newline aside), with no decoding into objects and no JSON.stringify.
+      const text = textDecoder.decode(stored.bytes.subarray(0, stored.bytes.length - 1));
+      let data: unknown;
+      setResult({
+        get data() {
+          return (data ??= (JSON.parse(text) as { data: unknown }).data);
+        },
+        stringify: () => text,
+      } as ExecutionResult);
+    },
+    async onExecute({ args, setResultAndStopExecution }) {
+      const context = args.contextValue as { request?: Request; params?: { query?: unknown } };
+      const request = context.request;
+      const wantsDebug = request ? adapter.wantsDebug(request.headers) : adapter.options.debugAlways === true;
+      const scope = adapter.beginRequest(context, { debug: wantsDebug, collectTags: true });
+      const plan = args.schema ? (adapter.cache.planOf(args.schema) ?? adapter.serve(args.schema)) : undefined;
+      const document = args.document as DocumentNode;
+      const operationName = args.operationName ?? undefined;
+      const policy = plan ? staticCachePolicy(plan, document, operationName) : undefined;
+      let outcome: OperationOutcome | undefined;
+      const query = context.params?.query;
+      if (operationCache && typeof query === 'string' && args.schema) {
+        outcome = await adapter.lookupOperation(context, {
+          schema: args.schema as GraphQLSchema,
+          document,
+          operationName: (context.params as { operationName?: string | null }).operationName ?? null,
+          variables: (args.variableValues as Record<string, unknown> | null | undefined) ?? null,
+          queryHash: queryHash(query),
+        });
+        if (outcome.outcome === 'hit') setResultAndStopExecution({ data: outcome.data as Record<string, unknown> });
+      }
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in (result as object)) return;
+          const single = result as ExecutionResult;
+          let stored = false;
+          const cacheable = !single.errors?.length && policy && policy.maxAge > 0 ? policy : undefined;
+          if (outcome?.outcome === 'miss')
+            stored = adapter.fillOperation(context, single, cacheable ? { maxAge: cacheable.maxAge, scope: cacheable.scope } : undefined);
+          if (request) {
+            const state = stateOf(request);
+            state.cacheControl = narrowCacheControl(state.cacheControl, cacheable);
+            if (scope.tags && scope.tags.size > 0 && getOperationAST(document, operationName)?.operation === 'query') addTags(state, scope.tags);
+          }
+          if (scope.debug) {
+            setResult({
+              ...single,
+              extensions: {
+                ...single.extensions,
+                cachetag: {
+                  ...(outcome ? { operation: describeOperation(outcome, stored) } : {}),
+                  fields: scope.debug,
+                  ...(scope.invalidated.size ? { invalidated: [...scope.invalidated] } : {}),
+                },
+              },
+            });
+          }
+        },
+      };
+    },
+    onResponse({ request, response }) {
+      const state = responses.get(request);
+      if (!state) return;
+      if (state.cacheControl) response.headers.set('cache-control', state.cacheControl);
+      const tagsHeader = adapter.options.tagsHeader;
+      if (tagsHeader && state.tags && state.tags.size > 0) response.headers.set(tagsHeader, tagsHeaderValue(state.tags));
+    },
+  };
+}
+
+/** The policy a stored `Cache-Control` value says (`max-age=60, public`); undefined for none (no-store). */
+function policyOf(cacheControl: string | undefined): { maxAge: number; scope: 'PUBLIC' | 'PRIVATE' } | undefined {
+  const match = cacheControl ? /^max-age=(\d+), (public|private)$/.exec(cacheControl) : null;
+  return match ? { maxAge: Number(match[1]), scope: match[2] === 'private' ? 'PRIVATE' : 'PUBLIC' } : undefined;
+}
+
+function describeOperation(outcome: OperationOutcome, stored: boolean): Record<string, unknown> {
+  switch (outcome.outcome) {
+    case 'hit':
+      return { outcome: 'hit', key: outcome.key, tags: outcome.tags };
+    case 'miss':
+      return { outcome: 'miss', reason: outcome.reason, key: outcome.key, stored };
+    case 'bypass':
+      return { outcome: 'bypass', reason: outcome.reason };
+  }
+}
