@@ -51,8 +51,27 @@ export async function startStandaloneServer<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
   options: StartStandaloneServerOptions<TContext>,
 ): Promise<{ url: string }> {
+  const { listen, ...listenerOptions } = options ?? ({} as StartStandaloneServerOptions<TContext>);
+  const httpServer = createServer(createStandaloneListener(server, listenerOptions));
+  server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
+  await server.start();
+  await new Promise<void>((resolve) => httpServer.listen(listen ?? { port: 4000 }, resolve));
+  const address = httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('startStandaloneServer: the server is not listening on a TCP port');
+  const hostname = address.address === '' || address.address === '::' ? 'localhost' : address.address;
+  return { url: format({ protocol: 'http', hostname, port: address.port, pathname: '/' }) };
+}
+
+/**
+ * The request listener {@link startStandaloneServer} serves, for a node:http server of your own (more routes, TLS):
+ * `createServer(createStandaloneListener(server, { cache: plugin }))`, then `await server.start()`.
+ */
+export function createStandaloneListener<TContext extends BaseContext>(
+  server: ApolloServer<TContext>,
+  options: Omit<StartStandaloneServerOptions<TContext>, 'listen'>,
+): (req: IncomingMessage, res: ServerResponse) => void {
   if (!options || typeof options !== 'object') throw invalidOption('startStandaloneServer', 'options', 'an object with a cache', options);
-  const { context: contextOption, listen, cache, plugin: pluginOptions, contextOnFastPath = true, ...fastPathOptions } = options;
+  const { context: contextOption, cache, plugin: pluginOptions, contextOnFastPath = true, ...fastPathOptions } = options;
   const context = contextOption ?? (async () => ({}) as TContext);
   const adapter = standaloneAdapter(server, cache, pluginOptions, fastPathOptions);
   const corsHandler = cors();
@@ -71,7 +90,7 @@ export async function startStandaloneServer<TContext extends BaseContext>(
     limit: '50mb',
   });
 
-  const httpServer = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     const errorHandler = finalhandler(req, res, {
       onerror(err: Error) {
         if (process.env.NODE_ENV !== 'test') console.error(err.stack || err.toString());
@@ -94,7 +113,7 @@ export async function startStandaloneServer<TContext extends BaseContext>(
         answerOrExecute(req, res, httpGraphQLRequest).catch(errorHandler);
       });
     });
-  });
+  };
 
   async function answerOrExecute(req: IncomingMessage, res: ServerResponse, httpGraphQLRequest: HTTPGraphQLRequest): Promise<void> {
     const lazy = lazyContext(() => context({ req, res }));
@@ -115,13 +134,7 @@ export async function startStandaloneServer<TContext extends BaseContext>(
     res.end();
   }
 
-  server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
-  await server.start();
-  await new Promise<void>((resolve) => httpServer.listen(listen ?? { port: 4000 }, resolve));
-  const address = httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('startStandaloneServer: the server is not listening on a TCP port');
-  const hostname = address.address === '' || address.address === '::' ? 'localhost' : address.address;
-  return { url: format({ protocol: 'http', hostname, port: address.port, pathname: '/' }) };
+  return listener;
 }
 
 /**
