@@ -1,0 +1,100 @@
+/**
+ * cachetag through each drop-in a user would deploy it with (memory store, library defaults, one line each): Apollo's
+ * standalone server, Express 5, Fastify 5, GraphQL Yoga 5, and Apollo with the plugin alone. Loaded only after
+ * {@link useOneGraphql} has run (see oneGraphql.ts): this module imports the library statically.
+ */
+import { createServer } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import cors from 'cors';
+import express from 'express';
+import Fastify from 'fastify';
+import { createSchema, createYoga } from 'graphql-yoga';
+import { cacheDirectivesTypeDefs, createCache } from 'cachetag';
+import { createApolloPlugin } from 'cachetag/apollo';
+import { useCacheTag } from 'cachetag/envelop';
+import { cacheTagMiddleware } from 'cachetag/express';
+import { cacheTagHook } from 'cachetag/fastify';
+import { createStandaloneListener } from 'cachetag/standalone';
+import { cacheControlTypeDefs, createBenchContext, resolvers, typeDefs, type BenchContext } from '../../schema.js';
+import { exitCleanlyOnShutdown, listenOnLoopback, type ContenderRuntime } from './serve.js';
+
+export type Dropin = 'standalone' | 'express' | 'fastify' | 'yoga' | 'plugin-only';
+
+const benchTypeDefs = () => [cacheDirectivesTypeDefs, ...(/directive\s+@cacheControl\b/.test(cacheDirectivesTypeDefs) ? [] : [cacheControlTypeDefs]), typeDefs];
+
+export async function serveDropin(runtime: ContenderRuntime, dropin: Dropin): Promise<void> {
+  const cache = createCache();
+  runtime.reportLibraryStats(() => cache.stats());
+  const context = async (): Promise<BenchContext> => createBenchContext(runtime.dataSource);
+
+  if (dropin === 'yoga') {
+    const yoga = createYoga<object, BenchContext>({
+      schema: createSchema<BenchContext>({ typeDefs: benchTypeDefs(), resolvers }),
+      context: () => createBenchContext(runtime.dataSource),
+      plugins: [useCacheTag(cache)],
+      graphqlEndpoint: '/graphql',
+      landingPage: false,
+      logging: false,
+    });
+    const server = createServer((request, response) => {
+      if (runtime.handleStatsRequest(request, response)) return;
+      if ((request.url ?? '').startsWith('/graphql')) runtime.countRequest();
+      void yoga(request, response);
+    });
+    return listenOnLoopback(server, runtime, async () => {
+      await yoga.dispose();
+      await cache.close();
+    });
+  }
+
+  const plugin = createApolloPlugin<BenchContext>(cache);
+  const apollo = new ApolloServer<BenchContext>({ typeDefs: benchTypeDefs(), resolvers, plugins: [plugin] });
+
+  if (dropin === 'fastify') {
+    const app = Fastify({ logger: false });
+    apollo.addPlugin(fastifyApolloDrainPlugin(app));
+    await apollo.start();
+    app.addHook('onRequest', (request, _reply, done) => {
+      if (request.url.startsWith('/graphql')) runtime.countRequest();
+      done();
+    });
+    app.get('/stats', async () => runtime.stats());
+    app.post('/reset-stats', async () => {
+      runtime.resetStats();
+      return runtime.stats();
+    });
+    app.addHook('preHandler', cacheTagHook(plugin, { server: apollo, context }));
+    await app.register(fastifyApollo(apollo), { context });
+    await app.listen({ port: runtime.port, host: '127.0.0.1' });
+    exitCleanlyOnShutdown(async () => {
+      await app.close();
+      await apollo.stop();
+      await cache.close();
+    });
+    console.log(`${runtime.name} listening on http://127.0.0.1:${runtime.port}/graphql`);
+    return;
+  }
+
+  let listener: (request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => void;
+  if (dropin === 'express') {
+    await apollo.start();
+    const app = express();
+    app.use('/graphql', cors(), express.json(), cacheTagMiddleware(plugin, { server: apollo, context }), expressMiddleware(apollo, { context }));
+    listener = app;
+  } else {
+    // The standalone server's own listener; plugin-only runs it without the fast path (what Apollo's standalone does).
+    listener = createStandaloneListener(apollo, { cache: plugin, context, ...(dropin === 'plugin-only' ? { fastPath: false } : {}) });
+    await apollo.start();
+  }
+  const server = createServer((request, response) => {
+    if (runtime.handleStatsRequest(request, response)) return;
+    if ((request.url ?? '').startsWith('/graphql')) runtime.countRequest();
+    listener(request, response);
+  });
+  await listenOnLoopback(server, runtime, async () => {
+    await apollo.stop();
+    await cache.close();
+  });
+}
