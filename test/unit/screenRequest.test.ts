@@ -1,7 +1,7 @@
 /** screenRequest: Apollo's content negotiation and request rules, on the edge cases a differential test cannot list. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { screenRequest, type ScreenResult } from '../../src/index.js';
+import { queryHash, screenRequest, type ScreenResult } from '../../src/index.js';
 
 const query = '{ a }';
 const post = (headers: Record<string, string>, body: unknown = { query }) => screenRequest({ method: 'POST', headers, body });
@@ -67,4 +67,23 @@ test('GET parameters are parsed as Apollo parses them; headers may be a Map-like
   assert.equal(screenRequest({ method: 'GET', headers: {}, search }, { csrfPrevention: false }).answer, true);
   assert.equal(screenRequest({ method: 'GET', headers: { 'apollo-require-preflight': '1', 'content-type': 'text/plain' }, search }).answer, false, '415');
   assert.equal(screenRequest({ method: 'HEAD', headers: { 'apollo-require-preflight': '1' }, search }).answer, false);
+});
+
+test('persisted queries: version 1 and a hash matching the text (if sent) screen through, with what the caller must check', () => {
+  const sha256Hash = queryHash(query);
+  const json = { 'content-type': 'application/json' };
+  const apq = (persistedQuery: unknown, withQuery = true) => post(json, { ...(withQuery ? { query } : {}), extensions: { persistedQuery } });
+  const withText = apq({ version: 1, sha256Hash });
+  assert.ok(withText.answer);
+  assert.deepEqual(withText.persistedQuery, { sha256Hash, withQuery: true });
+  assert.deepEqual(withText.request, { query });
+  const byHash = apq({ version: 1, sha256Hash }, false);
+  assert.ok(byHash.answer);
+  assert.deepEqual(byHash.persistedQuery, { sha256Hash, withQuery: false });
+  assert.deepEqual(byHash.request, { queryHash: sha256Hash });
+  assert.equal(type(apq({ version: 1, sha256Hash: 'a'.repeat(64) })), 'pass: a persisted-query hash that does not match the query');
+  assert.equal(type(apq({ version: 2, sha256Hash })), 'pass: a persisted query the server must check');
+  assert.equal(type(apq({ version: 1, sha256Hash: sha256Hash.toUpperCase() }, false)), 'pass: a persisted query with a malformed hash');
+  assert.equal(type(apq(null)), 'pass: a persisted query the server must check');
+  assert.equal(type(post(json, { query: '', extensions: { persistedQuery: { version: 1, sha256Hash: queryHash('') } } })), 'pass: no query text');
 });
