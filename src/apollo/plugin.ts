@@ -121,8 +121,8 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
       // response (one tags header), and the operation tier, which needs a scope per operation, stays out of batches.
       const batched = requestContext.requestIsBatched;
       const scope =
-        (batched ? cache.requestScope(requestContext.contextValue) : undefined) ??
-        cache.beginRequest(requestContext.contextValue, {
+        (batched ? adapter.requestScope(requestContext.contextValue) : undefined) ??
+        adapter.beginRequest(requestContext.contextValue, {
           debug: wantsDebug,
           collectTags: tagsHeader !== undefined || operationCache,
           refuseDynamicHints: cacheControl === 'cachetag',
@@ -147,7 +147,7 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
         async responseForOperation({ schema, document, request, queryHash, overallCachePolicy, contextValue }) {
           if (!operationCache || batched || queryHash === undefined) return null;
           // The operation name as sent (not as resolved), so cache.storedResponse() computes the same key from the raw request.
-          operationOutcome = await cache.lookupOperation(contextValue, {
+          operationOutcome = await adapter.lookupOperation(contextValue, {
             schema,
             document,
             operationName: request.operationName,
@@ -169,7 +169,7 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
             const policy = overallCachePolicy.policyIfCacheable();
             // Also what an uncacheable policy says (maxAge 0, dynamic hints included): the engine then stores nothing.
             const { maxAge, scope: policyScope } = overallCachePolicy;
-            stored = cache.fillOperation(
+            stored = adapter.fillOperation(
               contextValue,
               result,
               policy

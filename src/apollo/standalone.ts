@@ -32,7 +32,7 @@ export interface StartStandaloneServerOptions<TContext extends BaseContext> exte
   listen?: ListenOptions;
   /**
    * The cachetag plugin installed in `server` (`plugins: [plugin]`), or a cache: then the plugin is added for you, with
-   * `plugin` as its options (do not also install one).
+   * `plugin` as its options, unless a plugin of that cache is installed already (it is used).
    */
   cache: CacheTagApolloPlugin<TContext> | Cache;
   /** Options of the plugin added for a `cache`. */
@@ -151,8 +151,14 @@ export function standaloneAdapter<TContext extends BaseContext>(
   let plugin: CacheTagApolloPlugin<TContext>;
   if (source && typeof source === 'object' && 'adapter' in source && source.adapter) plugin = source;
   else if (source && typeof (source as Cache).instrumentSchema === 'function') {
-    plugin = createApolloPlugin<TContext>(source as Cache, pluginOptions);
-    server.addPlugin(plugin);
+    // A plugin of this cache already installed (plugins: [createApolloPlugin(cache)]) is used, not doubled: two would
+    // open two scopes per request. Apollo keeps its plugins in its internals; when they are not there, one is added.
+    const installed = (server as unknown as { internals?: { plugins?: unknown[] } }).internals?.plugins?.find(
+      (candidate): candidate is CacheTagApolloPlugin<TContext> =>
+        typeof candidate === 'object' && candidate !== null && (candidate as Partial<CacheTagApolloPlugin<TContext>>).adapter?.cache === source,
+    );
+    plugin = installed ?? createApolloPlugin<TContext>(source as Cache, pluginOptions);
+    if (!installed) server.addPlugin(plugin);
   } else throw invalidOption(caller, 'cache', 'the plugin from createApolloPlugin() installed in the server, or a Cache from createCache()', source);
   const persistedQueries = fastPathOptions.persistedQueries ?? apolloPersistedQueries(server);
   return plugin.adapter.with({ ...fastPathOptions, ...(persistedQueries ? { persistedQueries } : {}) });

@@ -73,3 +73,31 @@ test('a context function that refuses a request refuses it on the fast path too'
 test('the url is reported as Apollo reports it', () => {
   assert.match(fast.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
 });
+
+test('given a cache whose plugin is already installed, startStandaloneServer uses that plugin instead of adding a second', async () => {
+  const shop = shopApollo();
+  const { url } = await startStandaloneServer(shop.apollo, {
+    cache: shop.cache,
+    listen: { port: 0, host: '127.0.0.1' },
+    context: async () => shop.context(undefined),
+  });
+  try {
+    const send = () =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ product(id: "42") { name } }' }),
+      });
+    const first = await send();
+    // The installed plugin's tags header: it is the one answering.
+    assert.equal(first.headers.get('surrogate-key'), 'Product Product:42');
+    await shop.cache.idle();
+    const calls = shop.calls.count;
+    const second = await send();
+    assert.equal(await second.text(), await first.text());
+    assert.equal(second.headers.get('surrogate-key'), 'Product Product:42');
+    assert.equal(shop.calls.count, calls, 'answered by the fast path');
+  } finally {
+    await shop.apollo.stop();
+  }
+});
