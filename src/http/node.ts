@@ -9,11 +9,11 @@ import { adapterOf, type AdapterSource, type CacheTagAdapter, type FastPathAnswe
 import { invalidOption } from '../errors.js';
 import { lazyContext } from '../adapter/lazyContext.js';
 
-/** A request whose body {@link withCacheTag} has read. */
+/** A request whose body {@link withCacheTag} has read (on its `path`). */
 export interface ReadRequest extends IncomingMessage {
   /** The body parsed as JSON when the content type says JSON and it parses; otherwise undefined. */
   body?: unknown;
-  /** The body as received (empty when there was none). */
+  /** The body as received (empty when there was none); unset on requests to other paths than `path`. */
   rawBody: Buffer;
 }
 
@@ -28,7 +28,10 @@ export interface NodeFastPathOptions<TContext extends object> extends FastPathOp
    * path then spares the server's operation lookup its store call.
    */
   readonly context?: (req: ReadRequest, res: ServerResponse) => TContext | Promise<TContext>;
-  /** Only requests to this path (without query string) are screened; others go straight to the listener. Default: all. */
+  /**
+   * Only requests to this path (without query string) are screened; others go straight to the listener, untouched
+   * (body unread, `req.body` and `req.rawBody` unset, no context). Default: all.
+   */
   readonly path?: string;
   /**
    * The largest body read, in bytes. Default 50 MiB (Apollo's standalone server's limit). A larger body is answered
@@ -60,6 +63,10 @@ export function withCacheTag<TContext extends object = object>(
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const read = req as ReadRequest;
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    // Other paths reach the listener untouched: body unread, no context.
+    if (path !== undefined && (queryAt < 0 ? url : url.slice(0, queryAt)) !== path) return void (await listener(read, res, undefined));
     const rawBody = await readBody(req, maxBodyBytes);
     if (rawBody === undefined) {
       res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' });
@@ -68,17 +75,12 @@ export function withCacheTag<TContext extends object = object>(
     }
     read.rawBody = rawBody;
     read.body = parseJsonBody(req.headers['content-type'], rawBody);
-    const url = req.url ?? '/';
-    const queryAt = url.indexOf('?');
-    const pathname = queryAt < 0 ? url : url.slice(0, queryAt);
     const lazy = contextOf ? lazyContext(() => contextOf(read, res)) : undefined;
-    if (path === undefined || pathname === path) {
-      const answer = await adapter.answer(
-        { method: req.method ?? 'GET', headers: req.headers, search: queryAt < 0 ? '' : url.slice(queryAt), body: read.body },
-        lazy ? () => lazy.build() : undefined,
-      );
-      if (answer) return writeAnswer(res, answer);
-    }
+    const answer = await adapter.answer(
+      { method: req.method ?? 'GET', headers: req.headers, search: queryAt < 0 ? '' : url.slice(queryAt), body: read.body },
+      lazy ? () => lazy.build() : undefined,
+    );
+    if (answer) return writeAnswer(res, answer);
     // The context built for the fast path, else built now; one that fails is the listener's to answer (undefined).
     const built = lazy ? await lazy.build() : undefined;
     const context = built === false ? undefined : built;

@@ -89,3 +89,31 @@ test('a body larger than maxBodyBytes is refused with 413, without calling the l
     server.close();
   }
 });
+
+test('with path, other paths reach the listener untouched (the body unread, no context built)', async () => {
+  let contexts = 0;
+  const server = createServer(
+    withCacheTag(
+      createCache(),
+      async (req, res) => {
+        if (req.url === '/upload') {
+          const chunks: Buffer[] = [];
+          for await (const chunk of req) chunks.push(chunk as Buffer);
+          return void res.end(`read ${Buffer.concat(chunks).length} bytes, rawBody ${req.rawBody === undefined ? 'unset' : 'set'}`);
+        }
+        res.end('graphql');
+      },
+      { path: '/graphql', context: () => (contexts++, {}) },
+    ),
+  );
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  try {
+    const upload = await fetch(`http://127.0.0.1:${port}/upload`, { method: 'POST', body: 'x'.repeat(1000) });
+    assert.equal(await upload.text(), 'read 1000 bytes, rawBody unset');
+    assert.equal(contexts, 0);
+  } finally {
+    server.close();
+  }
+});
