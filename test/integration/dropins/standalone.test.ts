@@ -101,3 +101,27 @@ test('given a cache whose plugin is already installed, startStandaloneServer use
     await shop.apollo.stop();
   }
 });
+
+test('contextOnFastPath: false answers from the cache without running the context function', async () => {
+  const shop = shopApollo();
+  let contexts = 0;
+  const { url } = await startStandaloneServer(shop.apollo, {
+    cache: shop.plugin,
+    listen: { port: 0, host: '127.0.0.1' },
+    context: async () => (contexts++, shop.context(undefined)),
+    contextOnFastPath: false,
+  });
+  try {
+    const send = () =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ product(id: "42") { name } }' }) });
+    await (await send()).text();
+    await shop.cache.idle();
+    assert.equal(contexts, 1);
+    const calls = shop.calls.count;
+    await (await send()).text();
+    assert.equal(shop.calls.count, calls, 'answered by the fast path');
+    assert.equal(contexts, 1, 'the context function did not run');
+  } finally {
+    await shop.apollo.stop();
+  }
+});
