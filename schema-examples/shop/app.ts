@@ -22,6 +22,8 @@ export interface ShopOptions {
   plugin?: ApolloPluginOptions;
   /** Answer stored PUBLIC responses before entering Apollo (`cache.storedResponse`). Default true. */
   fastPath?: boolean;
+  /** Serve `GET /idle`, answered once every queued cache write has landed (`cache.idle()`): tests wait on it instead of sleeping. Default false. */
+  idleRoute?: boolean;
 }
 
 export interface Shop {
@@ -115,6 +117,12 @@ export async function createShop(options: ShopOptions = {}): Promise<Shop> {
       reported = { ...db.calls };
       res.writeHead(200, { 'content-type': registry.contentType });
       res.end(await registry.metrics());
+      return;
+    }
+    if (options.idleRoute && url.pathname === '/idle') {
+      await cache.idle();
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('idle\n');
       return;
     }
     if (url.pathname !== '/graphql') {

@@ -1,13 +1,14 @@
 /**
  * The example server: `npm run example`. PORT (default 4000) and HOST
- * (default 127.0.0.1); REDIS_URL or REDIS_CLUSTER to run on Redis (see store.ts).
+ * (default 127.0.0.1); REDIS_URL or REDIS_CLUSTER to run on Redis (see store.ts);
+ * EXAMPLE_IDLE_ROUTE=1 serves GET /idle (answered once queued cache writes landed: for tests).
  */
 import { createShop } from './app.js';
 import { storeFromEnv } from './store.js';
 
 const port = Number(process.env.PORT ?? 4000);
 const choice = await storeFromEnv();
-const shop = await createShop({ cache: { store: choice.store } });
+const shop = await createShop({ cache: { store: choice.store }, idleRoute: process.env.EXAMPLE_IDLE_ROUTE === '1' });
 const { port: bound } = await shop.listen(port, process.env.HOST ?? '127.0.0.1');
 console.log(`cachetag shop example (${choice.describe}) listening:`);
 console.log(`  GraphQL  http://127.0.0.1:${bound}/graphql`);

@@ -6,12 +6,14 @@ export interface ExampleServer {
   base: string;
   banner: string;
   graphql(query: string, headers?: Record<string, string>): Promise<{ response: Response; body: Record<string, unknown> }>;
+  /** Resolves once every cache write the server has queued has landed (its `GET /idle`). */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startExampleServer(env: Record<string, string> = {}): Promise<ExampleServer> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'schema-examples/shop/server.ts'], {
-    env: { ...process.env, PORT: '0', ...env },
+    env: { ...process.env, PORT: '0', EXAMPLE_IDLE_ROUTE: '1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
@@ -34,6 +36,11 @@ export async function startExampleServer(env: Record<string, string> = {}): Prom
         body: JSON.stringify({ query }),
       });
       return { response, body: (await response.json()) as Record<string, unknown> };
+    },
+    async idle() {
+      const response = await fetch(`${base}/idle`);
+      if (!response.ok) throw new Error(`GET /idle answered ${response.status}`);
+      await response.text();
     },
     async stop() {
       if (child.exitCode !== null) return;

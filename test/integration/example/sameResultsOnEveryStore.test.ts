@@ -43,8 +43,8 @@ async function play(server: ExampleServer): Promise<unknown[]> {
       operation: cachetag?.operation && `${cachetag.operation.outcome}${cachetag.operation.reason ? `:${cachetag.operation.reason}` : ''}`,
       fields: cachetag?.fields.map((f) => `${f.path}:${f.outcome}${f.reason ? `:${f.reason}` : ''}`).sort(),
     });
-    // Fills are written off the response path: give them a moment, as a real client's think time would.
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Fills are written off the response path: wait until they landed, so the next step's outcome does not depend on load.
+    await server.idle();
   }
   return transcript;
 }
