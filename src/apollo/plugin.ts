@@ -13,6 +13,7 @@ import { staticCachePolicy } from '../engine/policy.js';
 import { createAdapter, type CacheTagAdapter } from '../adapter/adapter.js';
 import { narrowCacheControl } from '../http/cacheControlHeader.js';
 import { tagsHeaderValue } from '../http/tagsHeader.js';
+import { describeOperation } from '../adapter/describeOperation.js';
 
 /** The request header that turns debug output on, when {@link ApolloPluginOptions.debug} is `'header'`. */
 export const defaultDebugHeader = 'x-cachetag-debug';
@@ -211,15 +212,4 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
       };
     },
   };
-}
-
-function describeOperation(outcome: OperationOutcome, stored: boolean): Record<string, unknown> {
-  switch (outcome.outcome) {
-    case 'hit':
-      return { outcome: 'hit', key: outcome.key, tags: outcome.tags };
-    case 'miss':
-      return { outcome: 'miss', reason: outcome.reason, key: outcome.key, stored };
-    case 'bypass':
-      return { outcome: 'bypass', reason: outcome.reason };
-  }
 }

@@ -13,6 +13,7 @@ import { staticCachePolicy } from '../engine/policy.js';
 import { narrowCacheControl } from '../http/cacheControlHeader.js';
 import { tagsHeaderValue } from '../http/tagsHeader.js';
 import { invalidOption } from '../errors.js';
+import { describeOperation } from '../adapter/describeOperation.js';
 
 export interface UseCacheTagOptions extends FastPathOptions {
   /**
@@ -150,15 +151,4 @@ export function useCacheTag(source: AdapterSource, options: UseCacheTagOptions =
 function policyOf(cacheControl: string | undefined): { maxAge: number; scope: 'PUBLIC' | 'PRIVATE' } | undefined {
   const match = cacheControl ? /^max-age=(\d+), (public|private)$/.exec(cacheControl) : null;
   return match ? { maxAge: Number(match[1]), scope: match[2] === 'private' ? 'PRIVATE' : 'PUBLIC' } : undefined;
-}
-
-function describeOperation(outcome: OperationOutcome, stored: boolean): Record<string, unknown> {
-  switch (outcome.outcome) {
-    case 'hit':
-      return { outcome: 'hit', key: outcome.key, tags: outcome.tags };
-    case 'miss':
-      return { outcome: 'miss', reason: outcome.reason, key: outcome.key, stored };
-    case 'bypass':
-      return { outcome: 'bypass', reason: outcome.reason };
-  }
 }
