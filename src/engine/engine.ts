@@ -61,6 +61,7 @@ import { readHintNarrowing, refuseDynamicHints } from './dynamicHints.js';
 import { NarrowedKeys } from './narrowedKeys.js';
 import { sessionScopeOf } from './sessionScope.js';
 import { RequestScope, type FieldDebugRecord, type Lookup, type RequestScopeOptions } from './requestScope.js';
+import { instrumentEntityResolution } from '../federation/entityResolution.js';
 import { createStats, fieldChannel, invalidationChannel, type CacheStats, type FieldEvent, type FieldReason } from '../metrics/events.js';
 
 /** What the operation tier needs to know about a request. */
@@ -856,6 +857,10 @@ export function createCache(options: CacheOptions = {}): Cache {
         if (plan.mode === 'cache' && original === undefined && plan.invalidates.length === 0) continue;
         field.resolve = wrap(cachePlan, plan, original);
       }
+      // In a Federation subgraph, each entity of an `_entities` request is cached as its own entry.
+      instrumentEntityResolution(cachePlan, (plan, resolve, source, args, context, info) =>
+        resolveCached(cachePlan, plan, resolve, source, args, context, info),
+      );
       plans.set(schema, cachePlan);
       latestPlan = cachePlan;
       instrumentedSchemas++;

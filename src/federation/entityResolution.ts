@@ -1,0 +1,89 @@
+/**
+ * Cached entity resolution in a Federation subgraph: each representation of an `_entities` request is looked up and
+ * filled as its own entry (coordinate `Type.__resolveReference`), so only the entities missing from the store reach
+ * the type's reference resolver. The type's reference resolver is wrapped rather than `Query._entities`, so
+ * `@apollo/subgraph` keeps answering everything else (unknown typenames, interfaces, `__typename`) exactly as it does.
+ */
+import { type GraphQLFieldResolver, type GraphQLInterfaceType, type GraphQLObjectType, type GraphQLResolveInfo, isInterfaceType, isObjectType } from 'graphql';
+import type { CachePlan, FieldPlan } from '../engine/plan.js';
+import { entityKeysOf, matchKey, type EntityKey } from './entityKeys.js';
+import { isSubgraphSchema, referenceResolverOf, setReferenceResolver, type ReferenceResolver } from './subgraph.js';
+
+/** The engine's cached resolution of one field, as `createCache` runs it (lookup, single flight, fill). */
+export type ResolveCached = (
+  plan: FieldPlan,
+  resolve: GraphQLFieldResolver<unknown, unknown>,
+  source: unknown,
+  args: Record<string, unknown>,
+  context: unknown,
+  info: GraphQLResolveInfo,
+) => Promise<unknown>;
+
+const ORIGINAL = Symbol('cachetag.originalReferenceResolver');
+type Wrapped = ReferenceResolver & { [ORIGINAL]?: ReferenceResolver };
+
+/**
+ * Wraps the reference resolver of every entity type of a subgraph schema whose `@cacheControl` gives it a maxAge.
+ * Types without a reference resolver are left alone: `@apollo/subgraph` answers them with the representation itself,
+ * which a lookup could only slow down. Idempotent. Does nothing on a schema that is not a subgraph.
+ */
+export function instrumentEntityResolution(cachePlan: CachePlan, resolveCached: ResolveCached): void {
+  const { schema } = cachePlan;
+  if (!isSubgraphSchema(schema)) return;
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) && !isInterfaceType(type)) continue;
+    const current = referenceResolverOf(type) as Wrapped | undefined;
+    if (!current) continue;
+    const original = current[ORIGINAL] ?? current;
+    const typeInfo = cachePlan.types.get(type.name);
+    const ttlMs = (typeInfo?.hint?.maxAge ?? 0) * 1000;
+    const keys = entityKeysOf(type);
+    if (!(ttlMs > 0) || !keys.some((key) => key.resolvable)) {
+      if (current !== original) setReferenceResolver(type, original);
+      continue;
+    }
+    setReferenceResolver(type, wrapReferenceResolver(cachePlan, type, original, keys, ttlMs, typeInfo?.hint?.scope ?? 'PUBLIC', resolveCached));
+  }
+}
+
+function wrapReferenceResolver(
+  cachePlan: CachePlan,
+  type: GraphQLObjectType | GraphQLInterfaceType,
+  original: ReferenceResolver,
+  keys: readonly EntityKey[],
+  ttlMs: number,
+  scope: FieldPlan['scope'],
+  resolveCached: ResolveCached,
+): Wrapped {
+  const primaryFields = cachePlan.types
+    .get(type.name)
+    ?.keyFields?.map((path) => path.join('.'))
+    .join(' ');
+  const plan = (typeName: string): FieldPlan => ({
+    coordinate: `${type.name}.__resolveReference`,
+    typeName,
+    fieldName: '__resolveReference',
+    mode: 'cache',
+    invalidatesInMutation: false,
+    ttlMs,
+    scope,
+    tagTemplates: [],
+    invalidates: [],
+    cacheNull: false,
+  });
+  // A representation by the entity's key is identified like the entity (its tag and type-level @cacheTags);
+  // one by another key is identified by the representation alone, and tagged by the entity it resolves to.
+  const byEntityKey = plan(type.name);
+  const byOtherKey = plan(cachePlan.schema.getQueryType()!.name);
+  const wrapped: Wrapped = (reference, context, info) => {
+    const key = reference !== null && typeof reference === 'object' ? matchKey(keys, reference) : undefined;
+    if (!key) return original(reference, context, info);
+    const { __typename: _typename, ...args } = reference;
+    const isEntityKey = key.leaves.map((leaf) => leaf.path.join('.')).join(' ') === primaryFields;
+    // The value is one entity of this type, not the `[_Entity]!` list the field returns: its tags are derived as such.
+    const entityInfo = { ...(info as GraphQLResolveInfo), returnType: type };
+    return resolveCached(isEntityKey ? byEntityKey : byOtherKey, (_source, _args, ctx) => original(reference, ctx, info), reference, args, context, entityInfo);
+  };
+  wrapped[ORIGINAL] = original;
+  return wrapped;
+}

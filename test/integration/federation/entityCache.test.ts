@@ -1,0 +1,101 @@
+/**
+ * Entity resolution in a subgraph is cached per entity: each representation of an `_entities` request is its own
+ * entry (`Product.__resolveReference`), all looked up in one store call, and only the missing ones reach
+ * `__resolveReference`. Real @apollo/subgraph, real Apollo Server 5.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSubgraphHarness, entitiesQuery, subgraphCacheControlTypeDefs } from '../../helpers/subgraph.js';
+
+const typeDefs = /* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.12", import: ["@key", "@cacheTag"])
+  ${subgraphCacheControlTypeDefs}
+  type Product @key(fields: "id") @cacheControl(maxAge: 60) @cacheTag(format: "catalog") {
+    id: ID!
+    sku: String!
+    name: String!
+    price: Int!
+  }
+  type Query {
+    product(id: ID!): Product
+  }
+  type Mutation {
+    setPrice(id: ID!, price: Int!): Product
+  }
+`;
+
+function catalog(size: number) {
+  const products = new Map<string, { id: string; sku: string; name: string; price: number }>();
+  for (let i = 1; i <= size; i++) products.set(String(i), { id: String(i), sku: `sku-${i}`, name: `Product ${i}`, price: i * 10 });
+  return products;
+}
+
+test('50 representations of which 45 are cached: one store lookup, __resolveReference runs for the 5 others', async (t) => {
+  const products = catalog(50);
+  const resolved: string[] = [];
+  const harness = await createSubgraphHarness(typeDefs, {
+    Product: {
+      __resolveReference(reference: { id: string }) {
+        resolved.push(reference.id);
+        return products.get(reference.id) ?? null;
+      },
+    },
+  });
+  t.after(() => harness.stop());
+  const representations = (ids: number[]) => ids.map((id) => ({ __typename: 'Product', id: String(id) }));
+  const first45 = Array.from({ length: 45 }, (_, i) => i + 1);
+  const all50 = Array.from({ length: 50 }, (_, i) => i + 1);
+
+  const warm = await harness.run(entitiesQuery, { representations: representations(first45) });
+  assert.equal(warm.errors, undefined);
+  assert.equal(resolved.length, 45);
+  resolved.length = 0;
+  harness.store.reset();
+
+  const result = await harness.run(entitiesQuery, { representations: representations(all50) });
+  assert.equal(result.errors, undefined);
+  assert.deepEqual(resolved.sort(), ['46', '47', '48', '49', '50']);
+  assert.deepEqual(
+    result.data._entities.map((e: { id: string; price: number }) => [e.id, e.price]),
+    all50.map((id) => [String(id), id * 10]),
+  );
+  // All 50 lookups of the request tick in one store call, and the 5 fills in one write.
+  assert.equal(harness.store.calls.get.length, 1);
+  assert.equal(harness.store.calls.get[0]!.length, 50);
+  assert.ok(harness.store.calls.get[0]!.every((key) => key.startsWith('Product.__resolveReference:')));
+  assert.equal(harness.store.calls.set.length, 1);
+  assert.equal(harness.store.calls.set[0]!.length, 5);
+  // Each entry carries the entity's tag and the type's @cacheTag.
+  const entry = harness.store.calls.set[0]![0]!;
+  assert.ok(entry.tags.includes('Product:46') && entry.tags.includes('catalog'), JSON.stringify(entry.tags));
+  assert.equal(entry.ttlMs, 60_000);
+  assert.deepEqual(harness.warnings, []);
+});
+
+test('a mutation in the subgraph invalidates the cached entity', async (t) => {
+  const products = catalog(3);
+  let calls = 0;
+  const harness = await createSubgraphHarness(typeDefs, {
+    Product: {
+      __resolveReference(reference: { id: string }) {
+        calls++;
+        return products.get(reference.id) ?? null;
+      },
+    },
+    Mutation: {
+      setPrice(_: unknown, { id, price }: { id: string; price: number }) {
+        products.get(id)!.price = price;
+        return products.get(id);
+      },
+    },
+  });
+  t.after(() => harness.stop());
+  const reps = { representations: [{ __typename: 'Product', id: '2' }] };
+  assert.equal((await harness.run(entitiesQuery, reps)).data._entities[0].price, 20);
+  assert.equal((await harness.run(entitiesQuery, reps)).data._entities[0].price, 20);
+  assert.equal(calls, 1);
+  await harness.run('mutation { setPrice(id: "2", price: 99) { id price } }');
+  assert.ok(harness.store.calls.invalidate.at(-1)?.includes('Product:2'));
+  assert.equal((await harness.run(entitiesQuery, reps)).data._entities[0].price, 99);
+  assert.equal(calls, 2);
+});
