@@ -35,7 +35,9 @@ export type CacheTagErrorCode =
   /** A resolver gave a dynamic cache hint (`info.cacheControl`) where cachetag computes the policy and cannot see it. */
   | 'DYNAMIC_HINT_UNSUPPORTED'
   /** The `sessionId` function returned something other than a string, a finite number, null or undefined. */
-  | 'INVALID_SESSION_ID';
+  | 'INVALID_SESSION_ID'
+  /** A forwarder (`cachetag/forwarders`) got an error answer from the endpoint it forwards an invalidation to. */
+  | 'INVALIDATION_FORWARD_FAILED';
 
 /** Base class of every error thrown by cachetag. */
 export class CacheTagError extends Error {

@@ -15,6 +15,16 @@ export {
   type StoredResponseRequest,
 } from './engine/engine.js';
 export { defaultFlightTimeoutMs, defaultMaxFlightJoiners, type FlightOptions } from './engine/flightOptions.js';
+export {
+  defaultDeliveryAttempts,
+  defaultDeliveryTimeoutMs,
+  defaultMaxQueuedDeliveries,
+  defaultRetryDelayMs,
+  defaultCloseTimeoutMs,
+  type Invalidation,
+  type InvalidationDeliveryOptions,
+  type InvalidationListener,
+} from './engine/invalidationDelivery.js';
 export { cacheDirectivesTypeDefs, cacheDirectivesTypeDefsFor } from './directives/sdl.js';
 export {
   validateCacheDirectives,

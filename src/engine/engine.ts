@@ -62,6 +62,7 @@ import { NarrowedKeys } from './narrowedKeys.js';
 import { sessionScopeOf } from './sessionScope.js';
 import { RequestScope, type FieldDebugRecord, type Lookup, type RequestScopeOptions } from './requestScope.js';
 import { instrumentEntityResolution } from '../federation/entityResolution.js';
+import { createInvalidationDelivery, type InvalidationDeliveryOptions, type InvalidationListener } from './invalidationDelivery.js';
 import { createStats, fieldChannel, invalidationChannel, type CacheStats, type FieldEvent, type FieldReason } from '../metrics/events.js';
 
 /** What the operation tier needs to know about a request. */
@@ -172,6 +173,14 @@ export interface CacheOptions extends FlightOptions {
    * invalidations still reach every version. Default: none (keys depend on the schema alone).
    */
   version?: string;
+  /**
+   * Called with every invalidation once the store acknowledged it (its tags, its source), to forward it to the caches
+   * in front of this one: `cachetag/forwarders` has ready-made ones for Apollo Router, Fastly and Cloudflare. Delivered
+   * off the mutation's path, at least once, retried with backoff; see {@link CacheOptions.invalidationDelivery}.
+   */
+  onInvalidate?: InvalidationListener | readonly InvalidationListener[];
+  /** Retries, timeout and queue bound of the `onInvalidate` deliveries. */
+  invalidationDelivery?: InvalidationDeliveryOptions;
 }
 
 /** A cache: give it a schema (through the Apollo plugin or {@link Cache.instrumentSchema}) and it caches resolver results. */
@@ -234,11 +243,16 @@ export interface Cache {
    * unnamed, the only instrumented schema is used, and none (undefined) when there are several.
    */
   storedResponse(request: StoredResponseRequest, context?: object, options?: StoredResponseOptions): Promise<StoredResponse | undefined>;
+  /**
+   * Adds a listener for acknowledged invalidations, as {@link CacheOptions.onInvalidate} does; returns the function
+   * that removes it.
+   */
+  onInvalidate(listener: InvalidationListener): () => void;
   /** Cumulative counters. */
   stats(): CacheStats;
-  /** Resolves when every queued fill has been written. Tests use it instead of sleeping. */
+  /** Resolves when every queued fill has been written and every `onInvalidate` delivery made or dropped. Tests use it instead of sleeping. */
   idle(): Promise<void>;
-  /** Waits for pending fills and closes the store. */
+  /** Waits for pending fills and `onInvalidate` deliveries (up to `invalidationDelivery.closeTimeoutMs`, then drops them) and closes the store. */
   close(): Promise<void>;
 }
 
@@ -304,6 +318,8 @@ export function createCache(options: CacheOptions = {}): Cache {
       `${what} failed (${code}): ${(error instanceof Error ? error.message : String(error)).replace(/\.+$/, '')}. Serving uncached; further ${code} failures of this kind are counted in stats().errors, not logged.`,
     );
   }
+
+  const deliveries = createInvalidationDelivery(options, stats, warnOnce);
 
   const fills = new FillQueue(store, (error) => {
     if (strict) throw error;
@@ -582,6 +598,7 @@ export function createCache(options: CacheOptions = {}): Cache {
     stats.invalidations++;
     stats.invalidatedTags += tags.length;
     if (invalidationChannel.hasSubscribers) invalidationChannel.publish({ tags, source, ...(coordinate ? { coordinate } : {}) });
+    deliveries.dispatch({ tags, source, ...(coordinate ? { coordinate } : {}) });
   }
 
   /** Tags a mutation invalidates: its `@invalidates` templates, and (on success) every entity of its result. */
@@ -1056,14 +1073,19 @@ export function createCache(options: CacheOptions = {}): Cache {
       stats.operationFills++;
       return true;
     },
+    onInvalidate(listener) {
+      return deliveries.add(listener);
+    },
     stats() {
       return { ...stats, pendingInvalidations: store.pendingInvalidations ?? 0, errors: { ...stats.errors } };
     },
-    idle() {
-      return fills.idle();
+    async idle() {
+      await fills.idle();
+      await deliveries.idle();
     },
     async close() {
       await fills.idle();
+      await deliveries.close();
       await store.close();
     },
   };

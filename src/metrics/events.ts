@@ -89,6 +89,12 @@ export interface CacheStats {
   operationBypasses: number;
   /** Operation responses handed to the store. */
   operationFills: number;
+  /** Invalidations delivered to an `onInvalidate` listener (a forwarder), counted once per listener. */
+  forwardedInvalidations: number;
+  /** Failed `onInvalidate` deliveries that were retried. */
+  forwardRetries: number;
+  /** `onInvalidate` deliveries given up (attempts exhausted, queue full, or still pending at close), each with a warning. */
+  droppedInvalidations: number;
   /** Store or codec failures, by error code. */
   errors: Record<string, number>;
 }
@@ -108,6 +114,9 @@ export function createStats(): CacheStats {
     operationMisses: 0,
     operationBypasses: 0,
     operationFills: 0,
+    forwardedInvalidations: 0,
+    forwardRetries: 0,
+    droppedInvalidations: 0,
     errors: {},
   };
 }

@@ -37,6 +37,9 @@ export function registerPrometheusMetrics(cache: Cache, options: PrometheusOptio
     ['operationMisses', 'operation_misses_total', 'Eligible operations that executed.'],
     ['operationBypasses', 'operation_bypasses_total', 'Operations the operation tier could not serve.'],
     ['operationFills', 'operation_fills_total', 'Operation responses stored.'],
+    ['forwardedInvalidations', 'forwarded_invalidations_total', 'Invalidations delivered to onInvalidate listeners (forwarders).'],
+    ['forwardRetries', 'forward_retries_total', 'Failed onInvalidate deliveries that were retried.'],
+    ['droppedInvalidations', 'dropped_invalidations_total', 'onInvalidate deliveries given up.'],
   ];
   for (const [stat, name, help] of counters) {
     new Counter({

@@ -4,6 +4,7 @@
  * `__resolveReference`. Real @apollo/subgraph, real Apollo Server 5.
  */
 import { test } from 'node:test';
+import DataLoader from 'dataloader';
 import assert from 'node:assert/strict';
 import { createSubgraphHarness, entitiesQuery, subgraphCacheControlTypeDefs } from '../../helpers/subgraph.js';
 
@@ -98,4 +99,29 @@ test('a mutation in the subgraph invalidates the cached entity', async (t) => {
   assert.ok(harness.store.calls.invalidate.at(-1)?.includes('Product:2'));
   assert.equal((await harness.run(entitiesQuery, reps)).data._entities[0].price, 99);
   assert.equal(calls, 2);
+});
+
+test('a batched reference resolver (a DataLoader in __resolveReference) gets the missing entities in one batch', async (t) => {
+  const products = catalog(20);
+  const batches: string[][] = [];
+  const harness = await createSubgraphHarness(typeDefs, {
+    Product: {
+      __resolveReference(reference: { id: string }, context: { loader?: DataLoader<string, unknown> }) {
+        context.loader ??= new DataLoader(async (ids: readonly string[]) => {
+          batches.push([...ids]);
+          return ids.map((id) => products.get(id) ?? null);
+        });
+        return context.loader.load(reference.id);
+      },
+    },
+  });
+  t.after(() => harness.stop());
+  const reps = (ids: number[]) => ({ representations: ids.map((id) => ({ __typename: 'Product', id: String(id) })) });
+  await harness.run(entitiesQuery, reps([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), { context: {} });
+  const result = await harness.run(entitiesQuery, reps(Array.from({ length: 20 }, (_, i) => i + 1)), { context: {} });
+  assert.equal(result.data._entities.length, 20);
+  assert.deepEqual(batches, [
+    ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'],
+    ['11', '12', '13', '14', '15', '16', '17', '18', '19', '20'],
+  ]);
 });
