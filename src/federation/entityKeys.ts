@@ -26,6 +26,7 @@ import {
 import type { SchemaProblem } from '../errors.js';
 import { readDirective } from '../directives/read.js';
 import { federationKeyDirective } from '../directives/sdl.js';
+import type { DirectiveNames } from '../directives/link.js';
 
 /** One leaf of a key: its path in the representation and its type. */
 export interface KeyLeaf {
@@ -42,11 +43,14 @@ export interface EntityKey {
   readonly resolvable: boolean;
 }
 
-/** Every well-formed `@key` of a type, in declaration order (malformed ones are the validator's to report). */
-export function entityKeysOf(type: GraphQLObjectType | GraphQLInterfaceType): EntityKey[] {
+/**
+ * Every well-formed `@key` of a type, in declaration order, under the names the schema's `@link`s give it (a renamed
+ * `@primaryKey`, `@federation__key`); malformed ones are the validator's to report.
+ */
+export function entityKeysOf(type: GraphQLObjectType | GraphQLInterfaceType, names: DirectiveNames): EntityKey[] {
   const problems: SchemaProblem[] = [];
   const keys: EntityKey[] = [];
-  for (const use of readDirective(type, federationKeyDirective, type.name, problems)) {
+  for (const use of readDirective(type, federationKeyDirective, type.name, problems, names)) {
     const fields = String(use.values.fields ?? '');
     let selectionSet: SelectionSetNode;
     try {

@@ -6,6 +6,7 @@
  */
 import { type GraphQLFieldResolver, type GraphQLInterfaceType, type GraphQLObjectType, type GraphQLResolveInfo, isInterfaceType, isObjectType } from 'graphql';
 import type { CachePlan, FieldPlan } from '../engine/plan.js';
+import { directiveNamesOf } from '../directives/link.js';
 import { entityKeysOf, matchKey, type EntityKey } from './entityKeys.js';
 import { isSubgraphSchema, referenceResolverOf, setReferenceResolver, type ReferenceResolver } from './subgraph.js';
 
@@ -30,6 +31,7 @@ type Wrapped = ReferenceResolver & { [ORIGINAL]?: ReferenceResolver };
 export function instrumentEntityResolution(cachePlan: CachePlan, resolveCached: ResolveCached): void {
   const { schema } = cachePlan;
   if (!isSubgraphSchema(schema)) return;
+  const names = directiveNamesOf(schema);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) && !isInterfaceType(type)) continue;
     const current = referenceResolverOf(type) as Wrapped | undefined;
@@ -37,7 +39,7 @@ export function instrumentEntityResolution(cachePlan: CachePlan, resolveCached: 
     const original = current[ORIGINAL] ?? current;
     const typeInfo = cachePlan.types.get(type.name);
     const ttlMs = (typeInfo?.hint?.maxAge ?? 0) * 1000;
-    const keys = entityKeysOf(type);
+    const keys = entityKeysOf(type, names);
     if (!(ttlMs > 0) || !keys.some((key) => key.resolvable)) {
       if (current !== original) setReferenceResolver(type, original);
       continue;
