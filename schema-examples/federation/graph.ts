@@ -6,6 +6,7 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
 import { createCache, createMemoryStore, type Cache, type CacheOptions, type Store } from '../../src/index.js';
 import { createApolloPlugin } from '../../src/apollo/index.js';
@@ -42,8 +43,14 @@ export async function startFederatedGraph(options: FederatedGraphOptions = {}): 
   const reviewsCalls: ReviewsCalls = { latestReviews: 0, reviewsOf: [] };
   const productsCache = createCache({ store: options.separateStores ? createMemoryStore() : shared, ...options.cache?.products });
   const reviewsCache = createCache({ store: options.separateStores ? createMemoryStore() : shared, ...options.cache?.reviews });
-  const products = new ApolloServer({ schema: createProductsSchema(defaultProducts(), productsCalls), plugins: [createApolloPlugin(productsCache)] });
-  const reviews = new ApolloServer({ schema: createReviewsSchema(defaultReviews(), reviewsCalls), plugins: [createApolloPlugin(reviewsCache)] });
+  const products = new ApolloServer({
+    schema: createProductsSchema(defaultProducts(), productsCalls),
+    plugins: [createApolloPlugin(productsCache), ApolloServerPluginInlineTraceDisabled()],
+  });
+  const reviews = new ApolloServer({
+    schema: createReviewsSchema(defaultReviews(), reviewsCalls),
+    plugins: [createApolloPlugin(reviewsCache), ApolloServerPluginInlineTraceDisabled()],
+  });
   const { url: productsUrl } = await startStandaloneServer(products, { listen: { port: 0, host } });
   const { url: reviewsUrl } = await startStandaloneServer(reviews, { listen: { port: 0, host } });
   const gateway = new ApolloGateway({

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { createCache, createMemoryStore, type Cache, type CacheOptions, type Store } from '../../src/index.js';
@@ -46,7 +47,7 @@ export async function createSubgraphHarness(
   const warnings: string[] = [];
   const cache = createCache({ store, logger: { warn: (m) => warnings.push(m) }, ...options.cache });
   const schema = buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers });
-  const apollo = new ApolloServer({ schema, plugins: [createApolloPlugin(cache, options.plugin)] });
+  const apollo = new ApolloServer({ schema, plugins: [createApolloPlugin(cache, options.plugin), ApolloServerPluginInlineTraceDisabled()] });
   let url: string | undefined;
   if (options.listen) {
     ({ url } = await startStandaloneServer(apollo, {
