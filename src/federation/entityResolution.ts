@@ -77,11 +77,12 @@ function wrapReferenceResolver(
   // one by another key is identified by the representation alone, and tagged by the entity it resolves to.
   const byEntityKey = plan(type.name);
   const byOtherKey = plan(cachePlan.schema.getQueryType()!.name);
+  const entityKeys = new Set(keys.filter((key) => key.leaves.map((leaf) => leaf.path.join('.')).join(' ') === primaryFields));
   const wrapped: Wrapped = (reference, context, info) => {
     const key = reference !== null && typeof reference === 'object' ? matchKey(keys, reference) : undefined;
     if (!key) return original(reference, context, info);
     const { __typename: _typename, ...args } = reference;
-    const isEntityKey = key.leaves.map((leaf) => leaf.path.join('.')).join(' ') === primaryFields;
+    const isEntityKey = entityKeys.has(key);
     // The value is one entity of this type, not the `[_Entity]!` list the field returns: its tags are derived as such.
     const entityInfo = { ...(info as GraphQLResolveInfo), returnType: type };
     return resolveCached(isEntityKey ? byEntityKey : byOtherKey, (_source, _args, ctx) => original(reference, ctx, info), reference, args, context, entityInfo);
