@@ -84,8 +84,9 @@ export async function startFederatedGraph(options: FederatedGraphOptions = {}): 
       await router.stop();
       await products.stop();
       await reviews.stop();
-      await productsCache.close();
-      await reviewsCache.close();
+      // A store given by the caller is the caller's to close.
+      if (options.store) await Promise.all([productsCache.idle(), reviewsCache.idle()]);
+      else await Promise.all([productsCache.close(), reviewsCache.close()]);
     },
   };
 }

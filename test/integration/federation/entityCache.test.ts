@@ -3,10 +3,13 @@
  * entry (`Product.__resolveReference`), all looked up in one store call, and only the missing ones reach
  * `__resolveReference`. Real @apollo/subgraph, real Apollo Server 5.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import DataLoader from 'dataloader';
 import assert from 'node:assert/strict';
+import type { Store } from '../../../src/index.js';
+import { connectOrSkip } from '../../helpers/redis.js';
 import { createSubgraphHarness, entitiesQuery, subgraphCacheControlTypeDefs } from '../../helpers/subgraph.js';
+import { openStore } from '../redis/support.js';
 
 const typeDefs = /* GraphQL */ `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.12", import: ["@key", "@cacheTag"])
@@ -31,17 +34,21 @@ function catalog(size: number) {
   return products;
 }
 
-test('50 representations of which 45 are cached: one store lookup, __resolveReference runs for the 5 others', async (t) => {
+async function fiftyOfWhich45Cached(t: TestContext, store?: Store): Promise<void> {
   const products = catalog(50);
   const resolved: string[] = [];
-  const harness = await createSubgraphHarness(typeDefs, {
-    Product: {
-      __resolveReference(reference: { id: string }) {
-        resolved.push(reference.id);
-        return products.get(reference.id) ?? null;
+  const harness = await createSubgraphHarness(
+    typeDefs,
+    {
+      Product: {
+        __resolveReference(reference: { id: string }) {
+          resolved.push(reference.id);
+          return products.get(reference.id) ?? null;
+        },
       },
     },
-  });
+    store ? { store } : {},
+  );
   t.after(() => harness.stop());
   const representations = (ids: number[]) => ids.map((id) => ({ __typename: 'Product', id: String(id) }));
   const first45 = Array.from({ length: 45 }, (_, i) => i + 1);
@@ -71,6 +78,16 @@ test('50 representations of which 45 are cached: one store lookup, __resolveRefe
   assert.ok(entry.tags.includes('Product:46') && entry.tags.includes('catalog'), JSON.stringify(entry.tags));
   assert.equal(entry.ttlMs, 60_000);
   assert.deepEqual(harness.warnings, []);
+}
+
+test('50 representations of which 45 are cached: one store lookup, __resolveReference runs for the 5 others', async (t) => {
+  await fiftyOfWhich45Cached(t);
+});
+
+test('50 representations of which 45 are cached, on Redis: one store lookup, 5 resolver calls', async (t) => {
+  const redis = await connectOrSkip(t);
+  if (!redis) return;
+  await fiftyOfWhich45Cached(t, await openStore(t, redis));
 });
 
 test('a mutation in the subgraph invalidates the cached entity', async (t) => {

@@ -7,6 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFederatedGraph, type FederatedGraph } from '../../../schema-examples/federation/graph.js';
+import { connectOrSkip } from '../../helpers/redis.js';
+import { openStore } from '../redis/support.js';
 
 const crossing = /* GraphQL */ `
   {
@@ -57,9 +59,7 @@ test('a query crossing both subgraphs hits in both the second time', async (t) =
   assert.ok(graph.subgraphs.reviews.cache.stats().hits >= 3);
 });
 
-test('shared store: a price change in products invalidates what reviews cached about that product, and only that', async (t) => {
-  const graph = await startFederatedGraph();
-  t.after(() => graph.stop());
+async function priceChangeReachesReviews(graph: FederatedGraph): Promise<void> {
   await run(graph, crossing);
   const before = snapshot(graph);
   await run(graph, 'mutation { setPrice(id: "1", price: 120) { id price } }');
@@ -72,6 +72,20 @@ test('shared store: a price change in products invalidates what reviews cached a
   assert.deepEqual(after.resolveReference.slice(before.resolveReference.length), ['1']);
   assert.deepEqual(after.reviewsOf.slice(before.reviewsOf.length), ['1']);
   assert.equal(after.latestReviews, before.latestReviews);
+}
+
+test('shared store: a price change in products invalidates what reviews cached about that product, and only that', async (t) => {
+  const graph = await startFederatedGraph();
+  t.after(() => graph.stop());
+  await priceChangeReachesReviews(graph);
+});
+
+test('shared Redis store: a price change in products invalidates what reviews cached about that product', async (t) => {
+  const redis = await connectOrSkip(t);
+  if (!redis) return;
+  const graph = await startFederatedGraph({ store: await openStore(t, redis) });
+  t.after(() => graph.stop());
+  await priceChangeReachesReviews(graph);
 });
 
 test('shared store: a review added in reviews invalidates the product everywhere and the review lists', async (t) => {
