@@ -85,8 +85,23 @@ function wrapReferenceResolver(
     const isEntityKey = entityKeys.has(key);
     // The value is one entity of this type, not the `[_Entity]!` list the field returns: its tags are derived as such.
     const entityInfo = { ...(info as GraphQLResolveInfo), returnType: type };
-    return resolveCached(isEntityKey ? byEntityKey : byOtherKey, (_source, _args, ctx) => original(reference, ctx, info), reference, args, context, entityInfo);
+    const resolve = async (_source: unknown, _args: unknown, ctx: unknown) => withoutHiddenTypename(await original(reference, ctx, info));
+    return resolveCached(isEntityKey ? byEntityKey : byOtherKey, resolve, reference, args, context, entityInfo);
   };
   wrapped[ORIGINAL] = original;
   return wrapped;
+}
+
+/**
+ * `@apollo/subgraph` marks every entity it returns with a non-enumerable `__typename` (`Object.defineProperty` on the
+ * resolver's own object). A resolver that hands out the same object again (rows kept in memory) would then return a
+ * value the codec refuses (a hidden property), so such a plain object is copied without it, and the copy is what
+ * `@apollo/subgraph` marks.
+ */
+function withoutHiddenTypename(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const descriptor = Object.getOwnPropertyDescriptor(value, '__typename');
+  if (!descriptor || descriptor.enumerable) return value;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null ? { ...value } : value;
 }

@@ -142,3 +142,23 @@ test('a batched reference resolver (a DataLoader in __resolveReference) gets the
     ['11', '12', '13', '14', '15', '16', '17', '18', '19', '20'],
   ]);
 });
+
+test('a __resolveReference that hands out the same object again is still cached, although @apollo/subgraph marked it with a hidden __typename', async (t) => {
+  const products = catalog(2);
+  let calls = 0;
+  const harness = await createSubgraphHarness(typeDefs, {
+    Product: {
+      __resolveReference(reference: { id: string }) {
+        calls++;
+        return products.get(reference.id) ?? null; // the same object every time
+      },
+    },
+  });
+  t.after(() => harness.stop());
+  const reps = { representations: [{ __typename: 'Product', id: '1' }] };
+  await harness.run(entitiesQuery, reps);
+  await harness.cache.invalidate('Product:1');
+  for (let i = 0; i < 3; i++) assert.equal((await harness.run(entitiesQuery, reps)).data._entities[0].__typename, 'Product');
+  assert.equal(calls, 2);
+  assert.deepEqual(harness.warnings, []);
+});
