@@ -79,7 +79,8 @@ function wrapReferenceResolver(
   const byOtherKey = plan(cachePlan.schema.getQueryType()!.name);
   const entityKeys = new Set(keys.filter((key) => key.leaves.map((leaf) => leaf.path.join('.')).join(' ') === primaryFields));
   const wrapped: Wrapped = (reference, context, info) => {
-    const key = reference !== null && typeof reference === 'object' ? matchKey(keys, reference) : undefined;
+    // Called outside an `_entities` execution (no resolve info), or with nothing cachetag can identify: as it was.
+    const key = reference !== null && typeof reference === 'object' && isResolveInfo(info) ? matchKey(keys, reference) : undefined;
     if (!key) return original(reference, context, info);
     const { __typename: _typename, ...args } = reference;
     const isEntityKey = entityKeys.has(key);
@@ -104,4 +105,8 @@ function withoutHiddenTypename(value: unknown): unknown {
   if (!descriptor || descriptor.enumerable) return value;
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null ? { ...value } : value;
+}
+
+function isResolveInfo(info: unknown): info is GraphQLResolveInfo {
+  return info !== null && typeof info === 'object' && 'operation' in info && 'path' in info;
 }

@@ -6,7 +6,10 @@
 import { test, type TestContext } from 'node:test';
 import DataLoader from 'dataloader';
 import assert from 'node:assert/strict';
-import type { Store } from '../../../src/index.js';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import { createCache, createMemoryStore, type Store } from '../../../src/index.js';
+import { countingStore } from '../../helpers/countingStore.js';
 import { connectOrSkip } from '../../helpers/redis.js';
 import { createSubgraphHarness, entitiesQuery, subgraphCacheControlTypeDefs } from '../../helpers/subgraph.js';
 import { openStore } from '../redis/support.js';
@@ -161,4 +164,32 @@ test('a __resolveReference that hands out the same object again is still cached,
   for (let i = 0; i < 3; i++) assert.equal((await harness.run(entitiesQuery, reps)).data._entities[0].__typename, 'Product');
   assert.equal(calls, 2);
   assert.deepEqual(harness.warnings, []);
+});
+
+test('a reference resolver called outside an _entities execution (no resolve info) runs as it was', async () => {
+  let calls = 0;
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(typeDefs),
+    resolvers: {
+      Product: {
+        __resolveReference(reference: { id: string }) {
+          calls++;
+          return { id: reference.id, sku: 's', name: 'n', price: 1 };
+        },
+      },
+    },
+  });
+  const store = countingStore(createMemoryStore());
+  const cache = createCache({ store });
+  cache.instrumentSchema(schema);
+  const extensions = schema.getType('Product')!.extensions as { apollo: { subgraph: { resolveReference: (r: unknown, c: unknown, i: unknown) => unknown } } };
+  assert.deepEqual(await extensions.apollo.subgraph.resolveReference({ __typename: 'Product', id: '1' }, {}, undefined), {
+    id: '1',
+    sku: 's',
+    name: 'n',
+    price: 1,
+  });
+  assert.equal(calls, 1);
+  assert.equal(store.calls.get.length, 0);
+  await cache.close();
 });
