@@ -7,6 +7,8 @@
 import { type GraphQLFieldResolver, type GraphQLInterfaceType, type GraphQLObjectType, type GraphQLResolveInfo, isInterfaceType, isObjectType } from 'graphql';
 import type { CachePlan, FieldPlan } from '../engine/plan.js';
 import { directiveNamesOf } from '../directives/link.js';
+import { hasNoPrivate } from '../engine/privacy.js';
+import { entityCacheControl } from './entityCacheControl.js';
 import { entityKeysOf, matchKey, type EntityKey } from './entityKeys.js';
 import { isSubgraphSchema, referenceResolverOf, setReferenceResolver, type ReferenceResolver } from './subgraph.js';
 
@@ -69,6 +71,8 @@ function wrapReferenceResolver(
     invalidatesInMutation: false,
     ttlMs,
     scope,
+    // The selection below an entity may reach PRIVATE fields read from the resolver's raw value: walked when it can.
+    selectionCanBePrivate: !hasNoPrivate(cachePlan),
     tagTemplates: [],
     invalidates: [],
     cacheNull: false,
@@ -77,6 +81,7 @@ function wrapReferenceResolver(
   // one by another key is identified by the representation alone, and tagged by the entity it resolves to.
   const byEntityKey = plan(type.name);
   const byOtherKey = plan(cachePlan.schema.getQueryType()!.name);
+  const typeHint = { maxAge: ttlMs / 1000, scope };
   const entityKeys = new Set(keys.filter((key) => key.leaves.map((leaf) => leaf.path.join('.')).join(' ') === primaryFields));
   const wrapped: Wrapped = (reference, context, info) => {
     // Called outside an `_entities` execution (no resolve info), or with nothing cachetag can identify: as it was.
@@ -84,9 +89,15 @@ function wrapReferenceResolver(
     if (!key) return original(reference, context, info);
     const { __typename: _typename, ...args } = reference;
     const isEntityKey = entityKeys.has(key);
-    // The value is one entity of this type, not the `[_Entity]!` list the field returns: its tags are derived as such.
-    const entityInfo = { ...(info as GraphQLResolveInfo), returnType: type };
-    const resolve = async (_source: unknown, _args: unknown, ctx: unknown) => withoutHiddenTypename(await original(reference, ctx, info));
+    // The value is one entity of this type, not the `[_Entity]!` list the field returns: its tags are derived as such,
+    // and its cache policy is its own (see entityCacheControl). The reference resolver gets this info too.
+    const entityInfo: GraphQLResolveInfo = {
+      ...(info as GraphQLResolveInfo),
+      returnType: type,
+      ...(hasCacheControl(info) ? { cacheControl: entityCacheControl(info.cacheControl, typeHint) } : {}),
+    };
+    const resolve = async (_source: unknown, _args: unknown, ctx: unknown, resolveInfo: GraphQLResolveInfo) =>
+      withoutHiddenTypename(await original(reference, ctx, resolveInfo));
     return resolveCached(isEntityKey ? byEntityKey : byOtherKey, resolve, reference, args, context, entityInfo);
   };
   wrapped[ORIGINAL] = original;
@@ -109,4 +120,8 @@ function withoutHiddenTypename(value: unknown): unknown {
 
 function isResolveInfo(info: unknown): info is GraphQLResolveInfo {
   return info !== null && typeof info === 'object' && 'operation' in info && 'path' in info;
+}
+
+function hasCacheControl(info: unknown): info is { cacheControl: unknown } {
+  return (info as { cacheControl?: unknown }).cacheControl !== undefined;
 }
