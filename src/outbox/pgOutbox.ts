@@ -97,7 +97,18 @@ export function createPgOutbox(options: PgOutboxOptions): PgOutbox {
   const batchSize = options.batchSize ?? defaultBatchSize;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw invalidOption(factory, 'batchSize', 'a positive integer', batchSize);
   const { pool, cache } = options;
-  const onError = options.onError ?? ((error: unknown) => console.warn(`cachetag outbox: ${error instanceof Error ? error.message : String(error)}`));
+  // The default warns once per error code until a delivery succeeds: a Redis outage must not log every commit.
+  const warned = new Set<string>();
+  const onError =
+    options.onError ??
+    ((error: unknown) => {
+      const code = error instanceof CacheTagError ? error.code : 'ERROR';
+      if (warned.has(code)) return;
+      warned.add(code);
+      console.warn(
+        `cachetag outbox: ${error instanceof Error ? error.message : String(error)} (rows kept, retried; further ${code} failures not logged until one delivery succeeds)`,
+      );
+    });
   // NOTIFY channels are identifiers: the table's name with its schema dot replaced.
   const channel = `${table.replace('.', '_')}_cachetag`;
 
@@ -106,6 +117,7 @@ export function createPgOutbox(options: PgOutboxOptions): PgOutbox {
   let started = false;
   // Deliveries in this process run one after another; a request arriving during one is served by one more pass.
   let running: Promise<number> | undefined;
+  let queued: Promise<number> | undefined;
 
   async function deliverOnce(): Promise<{ delivered: number; more: boolean }> {
     const client = await pool.connect();
@@ -128,6 +140,7 @@ export function createPgOutbox(options: PgOutboxOptions): PgOutbox {
       // A crash from here to COMMIT leaves the rows: they are delivered again (at least once; invalidating twice is harmless).
       await client.query(`DELETE FROM ${table} WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
       await client.query('COMMIT');
+      warned.clear();
       return { delivered: rows.length, more: rows.length === batchSize };
     } catch (error) {
       if (!(error instanceof CacheTagError)) broken = error instanceof Error ? error : new Error(String(error));
@@ -149,11 +162,15 @@ export function createPgOutbox(options: PgOutboxOptions): PgOutbox {
 
   function relay(): Promise<number> {
     if (running) {
-      // Resolves after the pass that starts once the running one ends, which sees every row committed before now.
-      return running.then(
-        () => relay(),
-        () => relay(),
-      );
+      // One pass queued behind the running one serves every caller arriving meanwhile: it starts after it and so sees
+      // every row committed before them.
+      queued ??= running
+        .catch(() => undefined)
+        .then(() => {
+          queued = undefined;
+          return relay();
+        });
+      return queued;
     }
     running = deliverAll().finally(() => {
       running = undefined;

@@ -25,6 +25,7 @@ async function killedWriter(t: TestContext, mode: 'stall' | 'mid-relay') {
   const store = createRedisStore({ client: redis.template(), prefix: uniquePrefix('crash') });
   const cache = createCache({ store, strict: true });
   onCleanup(t, () => cache.close());
+  if (!(await store.whenConnected())) throw new Error('the Redis store did not connect');
   const outbox = createPgOutbox({ pool, cache, table: uniqueTable(t, pool, 'outbox'), pollIntervalMs: 100 });
   await outbox.setup();
   const { seq } = await store.get([]);

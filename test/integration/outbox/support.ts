@@ -42,6 +42,8 @@ export async function createOrgApp(t: TestContext, pool: pg.Pool, redis: Pick<Re
   const store = createRedisStore({ client: redis.template(), prefix: uniquePrefix('outbox') });
   const cache = createCache({ store, strict: true });
   onCleanup(t, () => cache.close());
+  // Strict: a read before the store is ready would throw instead of bypassing.
+  if (!(await store.whenConnected())) throw new Error('the Redis store did not connect');
   cache.instrumentSchema(schema);
   return {
     cache,
