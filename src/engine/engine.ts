@@ -248,7 +248,7 @@ export interface Cache {
   deferInvalidations(context: object, sink: InvalidationSink | undefined): void;
   /**
    * Waits for pending fills and closes the store, which keeps delivering its pending invalidations within its own
-   * deadline (Redis: `writeTimeoutMs`). Never rejects; resolves to the tags it could not deliver.
+   * deadline (Redis: `writeTimeoutMs`), and resolves to the tags it could not deliver (the built-in stores never reject).
    */
   close(): Promise<CloseResult>;
 }
