@@ -4,6 +4,8 @@ export {
   queryHash,
   type Cache,
   type CacheOptions,
+  type CloseResult,
+  type InvalidationSink,
   type EntityRef,
   type Logger,
   type OperationOutcome,
@@ -50,7 +52,7 @@ export {
   type MemoryStoreOptions,
   type Clock,
 } from './stores/memory.js';
-export type { Store, StoreEntry, StoreHost, StoreLookup, StoreMiss, StoreRead, StoreSeq } from './stores/types.js';
+export type { Store, StoreCloseResult, StoreEntry, StoreHost, StoreLookup, StoreMiss, StoreRead, StoreSeq } from './stores/types.js';
 export { createCodec, defaultCompressAboveBytes, defaultMaxValueBytes, CODEC_FORMAT_VERSION, type Codec, type CodecOptions } from './codec/codec.js';
 export { ancestorsAndSelf, assertValidTag, entityTag, escapeTagSegment, expandTags, isValidTag, TAG_SEPARATOR } from './tags/hierarchy.js';
 export { encodeTagForHeader, tagsHeaderValue } from './http/tagsHeader.js';

@@ -1,16 +1,20 @@
 /**
  * The example server: `npm run example`. PORT (default 4000) and HOST
  * (default 127.0.0.1); REDIS_URL or REDIS_CLUSTER to run on Redis (see store.ts);
- * EXAMPLE_IDLE_ROUTE=1 serves GET /idle (answered once queued cache writes landed: for tests).
+ * EXAMPLE_IDLE_ROUTE=1 serves GET /idle (answered once queued cache writes landed: for tests);
+ * DATABASE_URL to keep the data on PostgreSQL, with the invalidation outbox (see database.ts).
  */
 import { createShop } from './app.js';
+import { databaseFromEnv } from './database.js';
 import { storeFromEnv } from './store.js';
 
 const port = Number(process.env.PORT ?? 4000);
 const choice = await storeFromEnv();
-const shop = await createShop({ cache: { store: choice.store }, idleRoute: process.env.EXAMPLE_IDLE_ROUTE === '1' });
+const database = await databaseFromEnv();
+const shop = await createShop({ db: database.db, cache: { store: choice.store }, idleRoute: process.env.EXAMPLE_IDLE_ROUTE === '1' });
+await database.attach(shop.cache);
 const { port: bound } = await shop.listen(port, process.env.HOST ?? '127.0.0.1');
-console.log(`cachetag shop example (${choice.describe}) listening:`);
+console.log(`cachetag shop example (${choice.describe}, data ${database.describe}) listening:`);
 console.log(`  GraphQL  http://127.0.0.1:${bound}/graphql`);
 console.log(`  metrics  http://127.0.0.1:${bound}/metrics`);
 console.log(
@@ -20,6 +24,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     void shop
       .stop()
+      .then(() => database.close())
       .then(() => choice.close())
       .then(() => process.exit(0));
   });

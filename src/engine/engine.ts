@@ -35,6 +35,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { CacheTagError, invalidOption, isUnacknowledgedInvalidation } from '../errors.js';
+import { asUnacknowledged } from './unacknowledged.js';
 import { assertValidCacheDirectives } from '../directives/validate.js';
 import { createCodec, type Codec, type CodecOptions } from '../codec/codec.js';
 import { assertEncodable } from '../codec/encodable.js';
@@ -189,8 +190,10 @@ export interface Cache {
   /**
    * Invalidates tags and everything below them (`'Org:1'` covers
    * `'Org:1:stores:2'`). Resolves once the store acknowledged it; from then
-   * on no read returns an entry that depends on them. Throws `INVALID_TAG`
-   * for a malformed tag, before invalidating anything.
+   * on no read returns an entry that depends on them. Otherwise rejects with
+   * an `UnacknowledgedInvalidationError` (`INVALIDATION_UNACKNOWLEDGED`, whatever
+   * the store's own failure was). Throws `INVALID_TAG` for a malformed tag,
+   * before invalidating anything.
    */
   invalidate(tags: string | readonly string[]): Promise<void>;
   /**
@@ -252,8 +255,27 @@ export interface Cache {
   stats(): CacheStats;
   /** Resolves when every queued fill has been written and every `onInvalidate` delivery made or dropped. Tests use it instead of sleeping. */
   idle(): Promise<void>;
-  /** Waits for pending fills and `onInvalidate` deliveries (up to `invalidationDelivery.closeTimeoutMs`, then drops them) and closes the store. */
-  close(): Promise<void>;
+  /**
+   * Routes the invalidations of the mutations run with this GraphQL context to `sink` instead of the store (a
+   * transactional outbox writing them in the request's database transaction, see `cachetag/outbox`); `undefined`
+   * stops routing. A rejection of `sink` fails the mutation field, so the transaction is not committed without them.
+   */
+  deferInvalidations(context: object, sink: InvalidationSink | undefined): void;
+  /**
+   * Waits for pending fills and `onInvalidate` deliveries (up to `invalidationDelivery.closeTimeoutMs`, then drops
+   * them) and closes the store, which keeps delivering its pending invalidations within its own
+   * deadline (Redis: `writeTimeoutMs`), and resolves to the tags it could not deliver (the built-in stores never reject).
+   */
+  close(): Promise<CloseResult>;
+}
+
+/** Receives a request's mutation invalidations instead of the store; see {@link Cache.deferInvalidations}. */
+export type InvalidationSink = (tags: readonly string[]) => Promise<void>;
+
+/** What {@link Cache.close} could not deliver. */
+export interface CloseResult {
+  /** Tags whose invalidation the store never acknowledged: other processes may serve entries carrying them until they expire. */
+  readonly undelivered: readonly string[];
 }
 
 const ORIGINAL_RESOLVER = Symbol('cachetag.originalResolver');
@@ -296,6 +318,7 @@ export function createCache(options: CacheOptions = {}): Cache {
   // Flight deadlines read the cache's clock too, so a test that injects one controls them with it.
   const flights = new SingleFlight({ ...flightOptions(options), now: () => clock.now() });
   const scopes = new WeakMap<object, RequestScope>();
+  const sinks = new WeakMap<object, InvalidationSink>();
   const plans = new WeakMap<GraphQLSchema, CachePlan>();
   let latestPlan: CachePlan | undefined;
   // Distinct schemas instrumented so far: with more than one, an unnamed storedResponse() cannot know whose it is.
@@ -592,8 +615,8 @@ export function createCache(options: CacheOptions = {}): Cache {
     try {
       await store.invalidate(tags);
     } catch (error) {
-      if (isUnacknowledgedInvalidation(error)) stats.unacknowledgedInvalidations++;
-      throw error;
+      stats.unacknowledgedInvalidations++;
+      throw asUnacknowledged(error, tags);
     }
     stats.invalidations++;
     stats.invalidatedTags += tags.length;
@@ -749,6 +772,9 @@ export function createCache(options: CacheOptions = {}): Cache {
     if (tags.length === 0) return;
     const scope = context !== null && typeof context === 'object' ? scopes.get(context) : undefined;
     for (const tag of tags) scope?.invalidated.add(tag);
+    const sink = context !== null && typeof context === 'object' ? sinks.get(context) : undefined;
+    // Deferred to the request's transaction: its failure is the write's (the mutation field fails), not the cache's.
+    if (sink) return sink(tags);
     try {
       await invalidateTags(tags, 'mutation', plan.coordinate);
     } catch (error) {
@@ -1083,10 +1109,16 @@ export function createCache(options: CacheOptions = {}): Cache {
       await fills.idle();
       await deliveries.idle();
     },
+    deferInvalidations(context, sink) {
+      if (sink === undefined) sinks.delete(context);
+      else if (typeof sink === 'function') sinks.set(context, sink);
+      else throw invalidOption('deferInvalidations', 'sink', 'a function (tags) => Promise<void>, or undefined', sink);
+    },
     async close() {
       await fills.idle();
       await deliveries.close();
-      await store.close();
+      const result = await store.close();
+      return { undelivered: [...(result?.undelivered ?? [])] };
     },
   };
 }

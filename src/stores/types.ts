@@ -55,6 +55,12 @@ export interface StoreEntry {
   readonly fetchSeq: StoreSeq;
 }
 
+/** What `close()` could not do. */
+export interface StoreCloseResult {
+  /** Tags whose invalidation was never acknowledged: other processes may serve entries carrying them until they expire. */
+  readonly undelivered: readonly string[];
+}
+
 /** What `createCache` hands a store through {@link Store.attach}. */
 export interface StoreHost {
   /** The cache's logger (`createCache({ logger })`, default `console`). */
@@ -81,8 +87,12 @@ export interface Store {
    * retry succeeds).
    */
   invalidate(tags: readonly string[]): Promise<StoreSeq>;
-  /** Releases connections and timers. The store must not be used afterwards. */
-  close(): Promise<void>;
+  /**
+   * Delivers what it can of pending invalidations within its own deadline, then releases connections and timers. The
+   * store must not be used afterwards. Resolves (never rejects) to what it could not deliver, when it tracks that
+   * (a store that resolves to nothing delivered everything).
+   */
+  close(): Promise<void | StoreCloseResult>;
   /**
    * Called once by `createCache` with the cache's logger, so that the store's own warnings go where the cache's go
    * (a store given its own error handler keeps it). Optional.

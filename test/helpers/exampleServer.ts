@@ -8,7 +8,8 @@ export interface ExampleServer {
   graphql(query: string, headers?: Record<string, string>): Promise<{ response: Response; body: Record<string, unknown> }>;
   /** Resolves once every cache write the server has queued has landed (its `GET /idle`). */
   idle(): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops the server: SIGTERM (a clean shutdown) by default, SIGKILL for a crash. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export async function startExampleServer(env: Record<string, string> = {}): Promise<ExampleServer> {
@@ -42,9 +43,9 @@ export async function startExampleServer(env: Record<string, string> = {}): Prom
       if (!response.ok) throw new Error(`GET /idle answered ${response.status}`);
       await response.text();
     },
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
       await once(child, 'exit');
     },
   };

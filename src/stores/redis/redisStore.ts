@@ -352,10 +352,10 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     /**
      * Stops the retry loop, keeps delivering pending invalidations (waiting for
      * the connection) for up to `writeTimeoutMs`, reports any left to `onError`
-     * ('close'), and closes the connections. Never rejects.
+     * ('close'), and closes the connections. Never rejects: resolves to the tags it could not deliver.
      */
     async close() {
-      if (closed) return;
+      if (closed) return { undelivered: [] };
       pending.stop();
       const until = performance.now() + o.writeTimeoutMs;
       let lastError: CacheTagError | undefined;
@@ -369,8 +369,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         lastError = attempt.error;
         if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(25, Math.max(0, until - performance.now()))));
       }
+      const undelivered = pending.tags();
       if (pending.size > 0) {
-        const left = pending.tags();
+        const left = undelivered;
         const shown = left.length > 10 ? `${left.slice(0, 10).join(', ')}, ...` : left.join(', ');
         report(
           new UnacknowledgedInvalidationError(
@@ -388,6 +389,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       } catch {
         client.disconnect();
       }
+      return { undelivered };
     },
   };
 }
