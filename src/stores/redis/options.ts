@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { type CacheTagError, invalidOption } from '../../errors.js';
 import { defaultMaxValueBytes } from '../../codec/codec.js';
+import { type LocalTierOptions, type ResolvedLocalTierOptions, resolveLocalTierOptions } from './localTierOptions.js';
 
 /** Default key prefix. */
 export const defaultPrefix = 'cachetag';
@@ -80,6 +81,11 @@ export interface RedisStoreOptions {
    * that, or for a store used alone, {@link defaultOnError} (`console`).
    */
   onError?: (error: CacheTagError, operation: RedisStoreOperation) => void;
+  /**
+   * An in-process tier in front of Redis (localTier.ts, README "Running several instances"): `true` or options.
+   * Default: none.
+   */
+  local?: boolean | LocalTierOptions;
 }
 
 const warned = new Set<string>();
@@ -120,6 +126,7 @@ export interface ResolvedOptions {
   readonly onError: (error: CacheTagError, operation: RedisStoreOperation) => void;
   /** True when the user passed `onError` (then `createCache` does not reroute the store's warnings). */
   readonly ownOnError: boolean;
+  readonly local: ResolvedLocalTierOptions | undefined;
 }
 
 const factory = 'createRedisStore';
@@ -152,6 +159,7 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
     socketTimeoutMs: integer('socketTimeoutMs', options.socketTimeoutMs ?? defaultSocketTimeoutMs, 1, 3_600_000),
     onError: options.onError ?? defaultOnError,
     ownOnError: options.onError !== undefined,
+    local: resolveLocalTierOptions(options.local),
   };
 }
 

@@ -144,6 +144,7 @@ import { type BreakerState, type BreakerTicket, createBreaker } from './breaker.
 import { openConnection } from './connection.js';
 import { withDeadline } from './deadline.js';
 import { createEpochCheck } from './epochCheck.js';
+import { type LocalTierStats, withLocalTier } from './localTier.js';
 import { type RedisStoreOptions, resolveOptions, warnOnceTo } from './options.js';
 import { createPendingInvalidations } from './pendingInvalidations.js';
 import { createShardGuard } from './shardGuard.js';
@@ -163,6 +164,8 @@ export interface RedisStore extends Store {
    * Calls made before the connection is ready bypass the cache.
    */
   whenConnected(timeoutMs?: number): Promise<boolean>;
+  /** The in-process tier's figures, when `local` is set. */
+  readonly localTier?: LocalTierStats;
 }
 
 /**
@@ -267,7 +270,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     return true;
   }
 
-  return {
+  const store: RedisStore = {
     get pendingInvalidations() {
       return pending.size;
     },
@@ -286,16 +289,16 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
      * Reads many keys with their freshness checked against the tag records.
      * Rejects with `STORE_UNAVAILABLE` (never hangs) when Redis cannot answer
      * within `readTimeoutMs`, is not connected, or the circuit breaker is open;
-     * the caller serves those keys uncached.
+     * the caller serves those keys uncached. `tagsOut` (internal, for the in-process tier) receives each value's tags.
      */
-    async get(keys) {
+    async get(keys, tagsOut?: (readonly string[] | undefined)[]) {
       if (closed) throw unavailable('get after close()');
       const offline = notConnected();
       if (offline !== undefined) throw unavailable(offline);
       const ticket = breaker.allow();
       if (ticket === undefined) throw unavailable(`the circuit breaker is open after ${o.breakerThreshold} consecutive failures; bypassing the cache`);
       try {
-        const result = await bounded((until) => shards.lookup(keys, pending, until), o.readTimeoutMs, `get of ${keys.length} key(s)`);
+        const result = await bounded((until) => shards.lookup(keys, pending, until, tagsOut), o.readTimeoutMs, `get of ${keys.length} key(s)`);
         if (breaker.success(ticket)) pending.kick();
         return result;
       } catch (error) {
@@ -392,6 +395,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return { undelivered };
     },
   };
+  // The optional in-process tier wraps the store (localTier.ts).
+  return o.local ? withLocalTier(store, o.local, { client: o.client, prefix: o.prefix, shardCount: o.shards }) : store;
 }
 
 function unacknowledged(missed: readonly string[], requested: readonly string[], why: string, cause?: unknown): UnacknowledgedInvalidationError {

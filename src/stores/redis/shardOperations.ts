@@ -24,7 +24,8 @@ export interface ShardOperations {
   readonly shardCount: number;
   shardOfTag(tag: string): number;
   /** `until`: the deadline (performance.now() time) of every shard's call, on a cluster (see shardGuard.ts). */
-  lookup(keys: readonly string[], pending: PendingTags, until: number): Promise<StoreLookup>;
+  /** `tagsOut`, when given, receives the tags of each value returned (by index), for the in-process tier (localTier.ts). */
+  lookup(keys: readonly string[], pending: PendingTags, until: number, tagsOut?: (readonly string[] | undefined)[]): Promise<StoreLookup>;
   fill(entries: readonly StoreEntry[], pending: PendingTags, until: number): Promise<number>;
   /** Runs checkEpoch on every shard (scripts.ts): a shard created by another run of a server starts a new epoch. */
   checkEpochs(until: number): Promise<void>;
@@ -136,7 +137,7 @@ export function createShardOperations(connection: StoreConnection, options: Shar
     for (const f of failures) failed(f.item);
   }
 
-  async function lookup(keys: readonly string[], pending: PendingTags, until: number): Promise<StoreLookup> {
+  async function lookup(keys: readonly string[], pending: PendingTags, until: number, tagsOut?: (readonly string[] | undefined)[]): Promise<StoreLookup> {
     const nonce = nextNonce();
     const byShard = groupBy(keys.keys(), (i) => shardOf(keys[i]!, shardCount));
     const seqs: ShardSeq[] = new Array(shardCount);
@@ -182,7 +183,7 @@ export function createShardOperations(connection: StoreConnection, options: Shar
     // counter → fresh; counter moved → read those tag records (round two).
     const unsure: { index: number; value: Buffer; groups: TagGroup[] }[] = [];
     for (const candidate of candidates) {
-      if (shardCount === 1 && pending.size === 0) {
+      if (shardCount === 1 && pending.size === 0 && tagsOut === undefined) {
         const valueOffset = valueOffsetOf(candidate.frame);
         if (valueOffset !== undefined) values[candidate.index] = candidate.frame.subarray(valueOffset);
         continue;
@@ -201,6 +202,7 @@ export function createShardOperations(connection: StoreConnection, options: Shar
         else if (group.fetch < now.n) moved.push(group);
       }
       if (!fresh) continue;
+      if (tagsOut) tagsOut[candidate.index] = meta.groups.flatMap((g) => g.tags);
       if (moved.length === 0) values[candidate.index] = value;
       else unsure.push({ index: candidate.index, value, groups: moved });
     }

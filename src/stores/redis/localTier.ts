@@ -1,0 +1,247 @@
+/**
+ * The Redis store's optional in-process tier (`createRedisStore({ local })`):
+ * values read from or written to Redis are kept in process (bounded, LRU) and
+ * served without fetching their bytes again.
+ *
+ * - strict: a `get` still makes its one round of scripts (the lookup of the
+ *   keys not held, or a bare sequence read per shard when all are held); an
+ *   entry held is served only when every shard it depends on is at the
+ *   position (epoch and counter) the entry was known fresh at, i.e. nothing
+ *   at all was invalidated there since. Otherwise it is read again from Redis
+ *   (a second round, for those keys only). Zero stale reads after an
+ *   acknowledged invalidation, as without the tier.
+ * - fast: a held entry is served with no round trip. Invalidations reach the
+ *   other instances by pub/sub (invalidationBroadcast.ts); lost ones are
+ *   noticed as gaps in the shards' counters on replies and idle polls
+ *   (sequenceGaps.ts). Staleness is bounded, not zero.
+ * In both modes an entry is never served past `maxAgeMs`, this process's own
+ * invalidations drop its entries at once, and a value read by a call that an
+ * invalidation overtook is not kept (the generation check).
+ */
+import type { Cluster, Redis } from 'ioredis';
+import type { StoreLookup, StoreRead, StoreSeq } from '../types.js';
+import { openInvalidationBroadcast, type InvalidationBroadcast } from './invalidationBroadcast.js';
+import { createLocalEntries, type LocalEntry } from './localEntries.js';
+import type { ResolvedLocalTierOptions } from './localTierOptions.js';
+import { shardOf } from './layout.js';
+import type { RedisStore } from './redisStore.js';
+import { createSequenceGaps } from './sequenceGaps.js';
+import { parseSeqVector, type ShardSeq } from './seqVector.js';
+import { normalizeTag } from './shardOperations.js';
+
+/** The Redis store's `get`, which also reports each value's tags (shardOperations.ts `tagsOut`). */
+export type ReadWithTags = (keys: readonly string[], tagsOut?: (readonly string[] | undefined)[]) => Promise<StoreLookup>;
+
+/** What the tier reports (tests, metrics). */
+export interface LocalTierStats {
+  readonly mode: 'strict' | 'fast';
+  readonly entries: number;
+  readonly bytes: number;
+  /** Values served from process memory. */
+  readonly hits: number;
+  /** Times the whole tier was flushed (gap not filled, subscriber lost, epoch change). */
+  readonly flushes: number;
+  /** Fast mode: true while the subscriber is down or silent (the tier is bypassed). */
+  readonly bypassed: boolean;
+}
+
+export interface LocalTierContext {
+  readonly client: Redis | Cluster;
+  readonly prefix: string;
+  readonly shardCount: number;
+}
+
+export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ctx: LocalTierContext): RedisStore & { readonly localTier: LocalTierStats } {
+  const { shardCount } = ctx;
+  const read = store.get as ReadWithTags;
+  const entries = createLocalEntries(o.maxEntries, o.maxBytes);
+  const fast = o.mode === 'fast';
+  // Raised by every event that may make a value read before it stale here; a read that straddles one keeps nothing.
+  let generation = 0;
+  let hits = 0;
+  let flushes = 0;
+  let lastSeq: string | undefined;
+  let lastReplyAt = 0;
+
+  function flush(): void {
+    generation++;
+    flushes++;
+    entries.clear();
+  }
+
+  const gaps = fast ? createSequenceGaps(shardCount, o.gapMs, flush) : undefined;
+  let broadcast: InvalidationBroadcast | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  if (fast) {
+    broadcast = openInvalidationBroadcast(ctx.client, ctx.prefix, o.pingMs, {
+      message(m) {
+        generation++;
+        entries.dropTags(m.tags);
+        if (m.reset === true) flush();
+        for (const [shard, epoch, n] of m.shards) gaps!.applied(shard, epoch, n);
+      },
+      health() {
+        // Lost (messages may be missed) or back (messages were missed): either way nothing held can be trusted.
+        flush();
+        gaps!.reset();
+      },
+    });
+    timer = setInterval(
+      () => {
+        gaps!.expire(performance.now());
+        if (performance.now() - lastReplyAt >= o.pollMs && broadcast!.healthy) read([]).then(observe, () => {});
+      },
+      Math.max(1, Math.min(o.gapMs, o.pollMs) / 2),
+    );
+    timer.unref();
+  }
+
+  function observe(lookup: StoreLookup): void {
+    lastReplyAt = performance.now();
+    if (typeof lookup.seq !== 'string') return;
+    lastSeq = lookup.seq;
+    const vector = parseSeqVector(lookup.seq, shardCount);
+    if (vector === undefined || gaps === undefined) return;
+    vector.forEach((s, i) => {
+      if (s.epoch !== '') gaps.observed(i, s.epoch, s.n);
+    });
+  }
+
+  function shardsOf(key: string, tags: readonly string[]): number[] {
+    const set = new Set([shardOf(key, shardCount)]);
+    for (const tag of tags) set.add(shardOf(tag, shardCount));
+    return [...set];
+  }
+
+  /** Strict: the entry is fresh when every shard it depends on is where it was. */
+  function unmoved(entry: LocalEntry, seq: StoreSeq, vector: readonly ShardSeq[] | undefined): boolean {
+    if (entry.seq === seq) return true;
+    const then = parseSeqVector(entry.seq, shardCount);
+    if (then === undefined || vector === undefined) return false;
+    return entry.shards.every((i) => then[i]!.epoch !== '' && then[i]!.epoch === vector[i]!.epoch && then[i]!.n === vector[i]!.n);
+  }
+
+  function usable(entry: LocalEntry | undefined, now: number): entry is LocalEntry {
+    return entry !== undefined && now - entry.storedAt < o.maxAgeMs;
+  }
+
+  function keep(key: string, value: Uint8Array, tags: readonly string[], seq: StoreSeq, since: number): void {
+    if (generation !== since || typeof seq !== 'string') return;
+    entries.set(key, { value, tags, seq, shards: shardsOf(key, tags), storedAt: performance.now() });
+  }
+
+  /** Reads keys from Redis and keeps what it returned (unless an invalidation overtook the read). */
+  async function readAndKeep(keys: readonly string[]): Promise<StoreLookup> {
+    const since = generation;
+    const tags: (readonly string[] | undefined)[] = [];
+    const lookup = await read(keys, tags);
+    observe(lookup);
+    lookup.values.forEach((v, i) => {
+      if (v instanceof Uint8Array && tags[i] !== undefined) keep(keys[i]!, v, tags[i]!, lookup.seq, since);
+    });
+    return lookup;
+  }
+
+  async function getStrict(keys: readonly string[]): Promise<StoreLookup> {
+    const now = performance.now();
+    const held = new Map<number, LocalEntry>();
+    const rest: number[] = [];
+    keys.forEach((key, i) => {
+      const entry = entries.get(key);
+      if (usable(entry, now)) held.set(i, entry);
+      else rest.push(i);
+    });
+    if (held.size === 0) return readAndKeep(keys);
+    // One round: the keys not held (their values), or only the shards' positions when all are held.
+    const first = await readAndKeep(rest.map((i) => keys[i]!));
+    const values: StoreRead[] = new Array(keys.length);
+    rest.forEach((i, j) => (values[i] = first.values[j]!));
+    const vector = parseSeqVector(first.seq, shardCount);
+    const moved: number[] = [];
+    for (const [i, entry] of held) {
+      if (unmoved(entry, first.seq, vector)) {
+        values[i] = entry.value;
+        hits++;
+      } else moved.push(i);
+    }
+    if (moved.length === 0) return { values, seq: first.seq };
+    // Something those entries depend on moved: read them again (their tags decide). The later sequence fences fills.
+    const second = await readAndKeep(moved.map((i) => keys[i]!));
+    moved.forEach((i, j) => (values[i] = second.values[j]!));
+    return { values, seq: second.seq };
+  }
+
+  async function getFast(keys: readonly string[]): Promise<StoreLookup> {
+    if (!broadcast!.healthy) return read(keys).then((lookup) => (observe(lookup), lookup));
+    const now = performance.now();
+    const values: StoreRead[] = new Array(keys.length);
+    const missing: number[] = [];
+    keys.forEach((key, i) => {
+      const entry = entries.get(key);
+      if (usable(entry, now) && !entry.shards.some((s) => gaps!.isOpen(s))) {
+        values[i] = entry.value;
+        hits++;
+      } else missing.push(i);
+    });
+    // Fills fenced by the last sequence seen: an invalidation since then makes Redis drop them (conservative).
+    if (missing.length === 0 && lastSeq !== undefined) return { values, seq: lastSeq };
+    const lookup = await readAndKeep(missing.map((i) => keys[i]!));
+    missing.forEach((i, j) => (values[i] = lookup.values[j]!));
+    return { values, seq: lookup.seq };
+  }
+
+  const tier: RedisStore & { readonly localTier: LocalTierStats } = {
+    get pendingInvalidations() {
+      return store.pendingInvalidations;
+    },
+    get breakerState() {
+      return store.breakerState;
+    },
+    get shardCount() {
+      return store.shardCount;
+    },
+    get localTier(): LocalTierStats {
+      return { mode: o.mode, entries: entries.size, bytes: entries.bytes, hits, flushes, bypassed: fast && !broadcast!.healthy };
+    },
+    whenConnected: (timeoutMs) => store.whenConnected(timeoutMs),
+    attach: (host) => store.attach?.(host),
+    get: fast ? getFast : getStrict,
+
+    async set(list) {
+      const since = generation;
+      const written = await store.set(list);
+      // Only a batch written whole is known fresh entry by entry (set reports a count).
+      if (written === list.length) for (const e of list) keep(e.key, e.value, e.tags.map(normalizeTag), e.fetchSeq, since);
+      return written;
+    },
+
+    async invalidate(tags) {
+      const list = [...new Set(tags.map(normalizeTag))];
+      generation++;
+      entries.dropTags(list);
+      try {
+        const seq = await store.invalidate(list);
+        if (broadcast && list.length > 0) {
+          const raised = new Set(list.map((t) => shardOf(t, shardCount)));
+          const vector = parseSeqVector(seq, shardCount);
+          const shards = vector === undefined ? [] : [...raised].map((i) => [i, vector[i]!.epoch, vector[i]!.n] as const);
+          broadcast.publish({ tags: list, shards, ...(vector === undefined ? { reset: true } : {}) });
+          for (const [i, epoch, n] of shards) gaps!.applied(i, epoch, n);
+        }
+        return seq;
+      } finally {
+        // A read that started before the invalidation and lands after the drop above must not be kept either.
+        generation++;
+        entries.dropTags(list);
+      }
+    },
+
+    async close() {
+      if (timer) clearInterval(timer);
+      await broadcast?.close();
+      entries.clear();
+      await store.close();
+    },
+  };
+  return tier;
+}
