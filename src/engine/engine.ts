@@ -538,6 +538,13 @@ export function createCache(options: CacheOptions = {}): Cache {
     let outcomeReason: FieldReason = missReason;
     let entryTags: string[] | undefined;
     const flight = flights.start(key, lookup.seq, async (): Promise<FlightResult> => {
+      // Across processes (Store.acquire, e.g. the Redis store's leases): another instance may be resolving this key.
+      const leased = store.acquire && (await store.acquire(key, lookup.seq));
+      try {
+        if (leased) return { value: decodeEntry(codec, leased)[1], frame: leased };
+      } catch {
+        // Bytes this codec cannot read: resolve instead.
+      }
       const value = await resolve(source, args, context, info);
       const hint = readHintNarrowing(info, scopeId === 'PUBLIC');
       if (hint.narrowed) {

@@ -106,4 +106,11 @@ export interface Store {
    * holds memory, and compressed entries would cost a decompression on every hit. Absent: the codec's default.
    */
   readonly preferredCompressAboveBytes?: number;
+  /**
+   * Optional cross-process step on a miss (the Redis store's `leases`): called by the engine inside its in-process
+   * single flight, before the resolver, with the lookup's `seq`. Resolves to the bytes another process filled
+   * meanwhile (served instead of resolving), or to undefined: resolve (this process holds the lease, waited long
+   * enough, or the store failed). Never rejects. A lease taken at another `seq` is never waited on.
+   */
+  acquire?(key: string, seq: StoreSeq): Promise<Uint8Array | undefined>;
 }

@@ -205,6 +205,7 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
     },
     whenConnected: (timeoutMs) => store.whenConnected(timeoutMs),
     attach: (host) => store.attach?.(host),
+    ...(store.acquire ? { acquire: store.acquire } : {}),
     get: fast ? getFast : getStrict,
 
     async set(list) {

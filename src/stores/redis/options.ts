@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { type CacheTagError, invalidOption } from '../../errors.js';
 import { defaultMaxValueBytes } from '../../codec/codec.js';
+import { type LeaseOptions, resolveLeaseOptions } from './leases.js';
 import { type LocalTierOptions, type ResolvedLocalTierOptions, resolveLocalTierOptions } from './localTierOptions.js';
 
 /** Default key prefix. */
@@ -86,6 +87,8 @@ export interface RedisStoreOptions {
    * Default: none.
    */
   local?: boolean | LocalTierOptions;
+  /** Leases across instances on a miss (leases.ts, README "Running several instances"): `true` or options. Default: none. */
+  leases?: boolean | LeaseOptions;
 }
 
 const warned = new Set<string>();
@@ -127,6 +130,7 @@ export interface ResolvedOptions {
   /** True when the user passed `onError` (then `createCache` does not reroute the store's warnings). */
   readonly ownOnError: boolean;
   readonly local: ResolvedLocalTierOptions | undefined;
+  readonly leases: Required<LeaseOptions> | undefined;
 }
 
 const factory = 'createRedisStore';
@@ -160,6 +164,7 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
     onError: options.onError ?? defaultOnError,
     ownOnError: options.onError !== undefined,
     local: resolveLocalTierOptions(options.local),
+    leases: resolveLeaseOptions(options.leases),
   };
 }
 

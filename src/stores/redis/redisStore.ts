@@ -144,6 +144,7 @@ import { type BreakerState, type BreakerTicket, createBreaker } from './breaker.
 import { openConnection } from './connection.js';
 import { withDeadline } from './deadline.js';
 import { createEpochCheck } from './epochCheck.js';
+import { createLeases } from './leases.js';
 import { type LocalTierStats, withLocalTier } from './localTier.js';
 import { type RedisStoreOptions, resolveOptions, warnOnceTo } from './options.js';
 import { createPendingInvalidations } from './pendingInvalidations.js';
@@ -395,6 +396,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return { undelivered };
     },
   };
+  if (o.leases) store.acquire = createLeases(connection, o.prefix, o.shards, o.leases.waitMs, (keys) => store.get(keys));
   // The optional in-process tier wraps the store (localTier.ts).
   return o.local ? withLocalTier(store, o.local, { client: o.client, prefix: o.prefix, shardCount: o.shards }) : store;
 }
