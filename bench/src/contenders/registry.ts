@@ -173,6 +173,26 @@ export const contenders: readonly ContenderSpec[] = [
     freshnessNote: "as cachetag-memory; Apollo's standalone server with the plugin alone, default options (no fast path)",
     needsCachetagBuild: true,
   },
+  {
+    id: 'cachetag-redis-local-strict',
+    entry: 'cachetag-redis-local-strict.ts',
+    library: 'cachetag',
+    usesRedis: true,
+    invalidation: 'tags',
+    readYourWrites: 'guaranteed',
+    freshnessNote: 'claims: as cachetag-redis; values held in process are served after one sequence check per lookup (no value bytes)',
+    needsCachetagBuild: true,
+  },
+  {
+    id: 'cachetag-redis-local-fast',
+    entry: 'cachetag-redis-local-fast.ts',
+    library: 'cachetag',
+    usesRedis: true,
+    invalidation: 'tags',
+    readYourWrites: 'best-effort',
+    freshnessNote: 'claims: values held in process served with no round trip; other instances learn invalidations by pub/sub (bounded staleness)',
+    needsCachetagBuild: true,
+  },
   // The tiers of cachetag-memory measured apart (run with --only): field-level caching alone, and both tiers through
   // Apollo's request pipeline without the HTTP fast path.
   {

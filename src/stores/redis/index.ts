@@ -19,4 +19,16 @@ export {
   type RedisStoreOptions,
 } from './options.js';
 export type { BreakerState } from './breaker.js';
+export {
+  defaultLocalGapMs,
+  defaultLocalMaxAgeMs,
+  defaultLocalMaxBytes,
+  defaultLocalMaxEntries,
+  defaultLocalPingMs,
+  defaultLocalPollMs,
+  type LocalTierMode,
+  type LocalTierOptions,
+} from './localTierOptions.js';
+export type { LocalTierStats } from './localTier.js';
+export { defaultLeaseWaitMs, type LeaseOptions } from './leases.js';
 export { STORE_FORMAT_VERSION } from './layout.js';

@@ -13,7 +13,8 @@ import { cacheControlTypeDefs, typeDefs, type BenchContext } from '../../schema.
 import { serveApollo } from './apollo.js';
 import { meterRedisCommands, type ContenderRuntime } from './serve.js';
 
-export type CachetagStoreKind = 'memory' | 'redis';
+/** `redis-strict` / `redis-fast`: the Redis store with its in-process tier (`local`) in that mode. */
+export type CachetagStoreKind = 'memory' | 'redis' | 'redis-strict' | 'redis-fast';
 
 /** Which tiers serve: both with the HTTP fast path (the default), both through Apollo only, or fields only. */
 export type CachetagTiers = 'fast-path' | 'apollo' | 'fields';
@@ -29,7 +30,8 @@ export async function serveCachetag(runtime: ContenderRuntime, storeKind: Cachet
     meterRedisCommands();
     // A template: the store opens (and closes) its own connections with client.duplicate().
     const template = createGuardedRedis({ lazyConnect: true });
-    const redisStore = createRedisStore({ client: template, prefix: redisNamespaceFromEnv(runtime.name) });
+    const local = storeKind === 'redis-strict' ? { mode: 'strict' as const } : storeKind === 'redis-fast' ? { mode: 'fast' as const } : undefined;
+    const redisStore = createRedisStore({ client: template, prefix: redisNamespaceFromEnv(runtime.name), ...(local ? { local } : {}) });
     // As the library recommends: until connected, every call bypasses the cache; the driver starts measuring once /stats answers.
     if (!(await redisStore.whenConnected(10_000))) throw new Error(`${runtime.name}: the Redis store did not connect within 10 s`);
     store = redisStore;
