@@ -29,6 +29,9 @@ import { createSequenceGaps } from './sequenceGaps.js';
 import { parseSeqVector, type ShardSeq } from './seqVector.js';
 import { normalizeTag } from './shardOperations.js';
 
+/** Strict mode: how long after finding held entries moved a `get` reads every key in one round, in milliseconds. */
+const READ_ALL_AFTER_MOVE_MS = 50;
+
 /** The Redis store's `get`, which also reports each value's tags (shardOperations.ts `tagsOut`). */
 export type ReadWithTags = (keys: readonly string[], tagsOut?: (readonly string[] | undefined)[]) => Promise<StoreLookup>;
 
@@ -62,6 +65,7 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
   let flushes = 0;
   let lastSeq: string | undefined;
   let lastReplyAt = 0;
+  let readAllUntil = 0;
 
   function flush(): void {
     generation++;
@@ -144,6 +148,9 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
 
   async function getStrict(keys: readonly string[]): Promise<StoreLookup> {
     const now = performance.now();
+    // Right after held entries were found moved (invalidations are frequent), a check would mostly cost a second
+    // round: read everything in one round for a while instead (still kept, and checked by Redis).
+    if (now < readAllUntil) return readAndKeep(keys);
     const held = new Map<number, LocalEntry>();
     const rest: number[] = [];
     keys.forEach((key, i) => {
@@ -165,6 +172,7 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
       } else moved.push(i);
     }
     if (moved.length === 0) return { values, seq: first.seq };
+    readAllUntil = performance.now() + READ_ALL_AFTER_MOVE_MS;
     // Something those entries depend on moved: read them again (their tags decide). The later sequence fences fills.
     const second = await readAndKeep(moved.map((i) => keys[i]!));
     moved.forEach((i, j) => (values[i] = second.values[j]!));
@@ -220,10 +228,11 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
       const list = [...new Set(tags.map(normalizeTag))];
       generation++;
       entries.dropTags(list);
+      const raised = new Set(list.map((t) => shardOf(t, shardCount)));
+      for (const i of raised) gaps?.inFlight(i, 1);
       try {
         const seq = await store.invalidate(list);
         if (broadcast && list.length > 0) {
-          const raised = new Set(list.map((t) => shardOf(t, shardCount)));
           const vector = parseSeqVector(seq, shardCount);
           const shards = vector === undefined ? [] : [...raised].map((i) => [i, vector[i]!.epoch, vector[i]!.n] as const);
           broadcast.publish({ tags: list, shards, ...(vector === undefined ? { reset: true } : {}) });
@@ -231,6 +240,7 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
         }
         return seq;
       } finally {
+        for (const i of raised) gaps?.inFlight(i, -1);
         // A read that started before the invalidation and lands after the drop above must not be kept either.
         generation++;
         entries.dropTags(list);

@@ -27,12 +27,19 @@ export interface SequenceGaps {
   isOpen(shard: number): boolean;
   /** Closes gaps past their deadline; returns true when one was (the caller flushes). */
   expire(now: number): boolean;
+  /**
+   * This process's own invalidations under way on `shard` (+1 when sent, -1 when settled): a counter ahead by no
+   * more than them is not a gap (their tags were dropped here already), so they do not stall every read.
+   */
+  inFlight(shard: number, delta: number): void;
   /** Forgets every position (after a flush for a lost subscriber). */
   reset(): void;
 }
 
 export function createSequenceGaps(shardCount: number, gapMs: number, flush: () => void): SequenceGaps {
   let states: (ShardState | undefined)[] = new Array(shardCount).fill(undefined);
+  const own: number[] = new Array(shardCount).fill(0);
+  const behind = (shard: number, s: ShardState): boolean => s.applied + own[shard]! < s.target;
 
   function start(shard: number, epoch: string, n: number): void {
     states[shard] = { epoch, applied: n, seen: new Set(), target: n, deadline: undefined };
@@ -73,12 +80,17 @@ export function createSequenceGaps(shardCount: number, gapMs: number, flush: () 
     },
     isOpen(shard) {
       const s = states[shard];
-      return s === undefined || s.applied < s.target;
+      return s === undefined || behind(shard, s);
+    },
+    inFlight(shard, delta) {
+      own[shard] = Math.max(0, own[shard]! + delta);
     },
     expire(now) {
       let expired = false;
-      for (const s of states) {
+      for (const [shard, s] of states.entries()) {
         if (s?.deadline === undefined || s.deadline > now) continue;
+        // Ahead only by this process's own invalidations under way: wait for them (they apply when acknowledged).
+        if (!behind(shard, s)) continue;
         expired = true;
         s.applied = Math.max(s.target, ...s.seen);
         s.target = s.applied;
