@@ -251,7 +251,7 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
       if (timer) clearInterval(timer);
       await broadcast?.close();
       entries.clear();
-      await store.close();
+      return store.close();
     },
   };
   return tier;
