@@ -1,0 +1,69 @@
+/**
+ * The reliability runner: `npm run reliability` (the CI sizes) or `npm run reliability -- --long` (the published
+ * sizes). Runs the history checker over every store and mode, then the interleaving explorer and the key-collision
+ * search, prints one table and, with --long (or --write), writes it to test/reliability/results/latest.md.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { caseLabel, historyCases, runHistoryCase } from './history/matrix.js';
+import { ruleOfThree, type HistoryResult } from './history/history.js';
+import { exploreInterleavings, interleavingRuns } from './interleavings/explore.js';
+import { searchKeyCollisions, keyCollisionPairs } from './isolation/keyCollisions.js';
+
+const long = process.argv.includes('--long');
+const write = long || process.argv.includes('--write');
+const lines: string[] = [];
+const out = (line = ''): void => {
+  lines.push(line);
+  console.log(line);
+};
+
+out(`# cachetag reliability results`);
+out();
+out(
+  `Produced by \`npm run reliability${long ? ' -- --long' : ''}\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores.`,
+);
+out(`Zero violations in N supports a rate below about 3/N (95 % confidence, the rule of three).`);
+out();
+out(`## History checker (stale reads: a read that began after a write was acknowledged and returned an older version)`);
+out();
+out(
+  `| store and mode | ops | reads | stale reads | bound | foreign PRIVATE | failed responses | invalidations past deadline | fast-path reads | read p50 / p99 ms |`,
+);
+out(`| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
+const results: HistoryResult[] = [];
+for (const c of historyCases(long)) {
+  const r = await runHistoryCase(c);
+  results.push(r);
+  out(
+    `| ${caseLabel(c)} | ${r.operations} | ${r.reads} (item ${r.byKind.item.reads}, nested ${r.byKind.owner.reads}, list ${r.byKind.list.reads}, PRIVATE ${r.byKind.private.reads}) | ${r.stale} | < ${ruleOfThree(r.reads)} | ${r.foreign} | ${r.failed} | ${r.deferredInvalidations} | ${r.fastPathReads} | ${r.readP50Ms.toFixed(1)} / ${r.readP99Ms.toFixed(1)} |`,
+  );
+  for (const example of r.examples) out(`  - ${example}`);
+}
+const reads = results.reduce((sum, r) => sum + r.reads, 0);
+const stale = results.reduce((sum, r) => sum + r.stale, 0);
+out();
+out(`Total: stale reads = ${stale} in ${reads} reads (${results.reduce((sum, r) => sum + r.operations, 0)} operations).`);
+out();
+
+out(`## Interleavings (fill / invalidate race, explored deterministically)`);
+out();
+out(`| store | runs | distinct orderings | single-flight joins | violations |`);
+out(`| --- | --- | --- | --- | --- |`);
+for (const store of ['memory', 'redis'] as const) {
+  const r = await exploreInterleavings({ store, runs: interleavingRuns(long) });
+  out(`| ${store} | ${r.runs} | ${r.orderings} | ${r.joinedFlights} | ${r.violations} |`);
+  for (const example of r.examples) out(`  - ${example}`);
+}
+out();
+
+out(`## Key collisions (generated request pairs that must not share a key)`);
+out();
+const k = searchKeyCollisions(keyCollisionPairs(long));
+out(`| pairs | distinct requests that collided | identical requests that differed |`);
+out(`| --- | --- | --- |`);
+out(`| ${k.pairs} | ${k.collisions} | ${k.splits} |`);
+for (const example of k.examples) out(`  - ${example}`);
+
+if (write) writeFileSync(new URL('./results/latest.md', import.meta.url), `${lines.join('\n')}\n`);
+process.exit(stale === 0 ? 0 : 1);
