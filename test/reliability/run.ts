@@ -9,6 +9,11 @@ import { caseLabel, historyCases, runHistoryCase } from './history/matrix.js';
 import { ruleOfThree, type HistoryResult } from './history/history.js';
 import { exploreInterleavings, interleavingRuns } from './interleavings/explore.js';
 import { searchKeyCollisions, keyCollisionPairs } from './isolation/keyCollisions.js';
+import { isolationRequests, runPrivateIsolation } from './isolation/privateRequests.js';
+import { Redis } from 'ioredis';
+import { createMemoryStore } from '../../src/index.js';
+import { createRedisStore } from '../../src/stores/redis/index.js';
+import { startRedisServer } from '../helpers/redis.js';
 
 const long = process.argv.includes('--long');
 const write = long || process.argv.includes('--write');
@@ -53,6 +58,24 @@ out(`| --- | --- | --- | --- | --- |`);
 for (const store of ['memory', 'redis'] as const) {
   const r = await exploreInterleavings({ store, runs: interleavingRuns(long) });
   out(`| ${store} | ${r.runs} | ${r.orderings} | ${r.joinedFlights} | ${r.violations} |`);
+  for (const example of r.examples) out(`  - ${example}`);
+}
+out();
+
+out(`## PRIVATE isolation (interleaved requests of 5 users and anonymous clients over 3 instances sharing one store)`);
+out();
+out(`| store | requests | cross-user responses | bound | failed | operation-tier hits | field hits |`);
+out(`| --- | --- | --- | --- | --- | --- | --- |`);
+for (const kind of ['memory', 'redis'] as const) {
+  const redis = kind === 'redis' ? await startRedisServer() : undefined;
+  const store = redis
+    ? createRedisStore({ client: new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true }), readTimeoutMs: 2000, writeTimeoutMs: 5000 })
+    : createMemoryStore();
+  if (redis) await (store as ReturnType<typeof createRedisStore>).whenConnected();
+  const r = await runPrivateIsolation({ store, instances: 3, requests: isolationRequests(long) });
+  await store.close();
+  await redis?.stop();
+  out(`| ${kind} | ${r.requests} | ${r.crossUser} | < ${ruleOfThree(r.requests)} | ${r.failed} | ${r.operationHits} | ${r.fieldHits} |`);
   for (const example of r.examples) out(`  - ${example}`);
 }
 out();

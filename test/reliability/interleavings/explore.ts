@@ -6,6 +6,7 @@
  * reader started once the write was acknowledged, and a final reader once everything settled. A violation is a read
  * that began after the write was acknowledged and returned the older version, or a settled cache still serving it.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { execute, parse } from 'graphql';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
@@ -25,7 +26,7 @@ export interface InterleavingResult {
   examples: string[];
 }
 
-export const interleavingRuns = (long: boolean): { memory: number; redis: number } => (long ? { memory: 10_000, redis: 10_000 } : { memory: 400, redis: 150 });
+export const interleavingRuns = (long: boolean): { memory: number; redis: number } => (long ? { memory: 15_000, redis: 15_000 } : { memory: 400, redis: 150 });
 
 const typeDefs = `
   type Query { item(id: ID!): Item }
@@ -42,7 +43,11 @@ export async function exploreInterleavings(options: {
   /** Self-test: invalidations never reach the store. */ dropInvalidations?: boolean;
 }): Promise<InterleavingResult> {
   let scheduler: fc.Scheduler | undefined;
-  const step = async (label: string): Promise<void> => {
+  // Steps are labelled with the actor that caused them (a joined flight's fill is its leader's), so orderings that
+  // differ only in whose lookup went first count as different.
+  const actor = new AsyncLocalStorage<string>();
+  const step = async (what: string): Promise<void> => {
+    const label = `${actor.getStore() ?? '?'}:${what}`;
     if (scheduler) await scheduler.schedule(Promise.resolve(label), label);
   };
   const db = new Map<string, number>();
@@ -111,7 +116,8 @@ export async function exploreInterleavings(options: {
     db.set(id, 1);
     let acked = 1;
     const problems: string[] = [];
-    const read = async (who: string): Promise<void> => {
+    const read = (who: string): Promise<void> => actor.run(who, () => readAs(who));
+    const readAs = async (who: string): Promise<void> => {
       const snapshot = acked;
       const answer = await execute({ schema, document: READ, variableValues: { id }, contextValue: {} });
       const version = (answer.data?.item as { version: number } | undefined)?.version;
@@ -127,7 +133,7 @@ export async function exploreInterleavings(options: {
     const actors = [
       read('reader 1'),
       read('reader 2'),
-      (async () => {
+      actor.run('writer', async () => {
         if (throughMutation) {
           const answer = await execute({ schema, document: WRITE, variableValues: { id }, contextValue: {} });
           acked = (answer.data?.bump as { version: number }).version;
@@ -138,7 +144,7 @@ export async function exploreInterleavings(options: {
           acked = 2;
         }
         await read('reader after the acknowledgement');
-      })(),
+      }),
       s.schedule(Promise.resolve('start'), 'start reader 3').then(() => read('reader 3')),
     ];
     let settled = false;
