@@ -11,6 +11,8 @@ import { exploreInterleavings, interleavingRuns } from './interleavings/explore.
 import { searchKeyCollisions, keyCollisionPairs } from './isolation/keyCollisions.js';
 import { isolationRequests, runPrivateIsolation } from './isolation/privateRequests.js';
 import { Redis } from 'ioredis';
+import { fuzzStoredBytes, hostileRounds } from './fuzz/hostileBytes.js';
+import { directiveSchemas, fuzzDirectives } from './fuzz/directives.js';
 import { createMemoryStore } from '../../src/index.js';
 import { createRedisStore } from '../../src/stores/redis/index.js';
 import { startRedisServer } from '../helpers/redis.js';
@@ -87,6 +89,42 @@ out(`| pairs | distinct requests that collided | identical requests that differe
 out(`| --- | --- | --- |`);
 out(`| ${k.pairs} | ${k.collisions} | ${k.splits} |`);
 for (const example of k.examples) out(`  - ${example}`);
+
+out();
+out(`## Fuzzing`);
+out();
+out(`| what | inputs | wrong answers | failed responses | hangs | absorbed (a miss each) |`);
+out(`| --- | --- | --- | --- | --- | --- |`);
+for (const kind of ['memory', 'redis'] as const) {
+  const redis = kind === 'redis' ? await startRedisServer() : undefined;
+  const admin = redis ? new Redis({ host: '127.0.0.1', port: redis.port }) : undefined;
+  const store = redis
+    ? createRedisStore({
+        client: new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true }),
+        prefix: 'hostile',
+        readTimeoutMs: 2000,
+        writeTimeoutMs: 5000,
+      })
+    : createMemoryStore();
+  if (redis) await (store as ReturnType<typeof createRedisStore>).whenConnected();
+  const r = await fuzzStoredBytes({ store, rounds: hostileRounds(long), ...(admin ? { redis: { admin, prefix: 'hostile' } } : {}) });
+  await store.close();
+  admin?.disconnect();
+  await redis?.stop();
+  out(
+    `| garbage under stored keys, ${kind} | ${r.corrupted} keys overwritten, ${r.requests} requests | ${r.wrong} | ${r.failed} | ${r.hung} | ${Object.entries(
+      r.absorbed,
+    )
+      .map(([code, n]) => `${code} ${n}`)
+      .join(', ')} |`,
+  );
+  for (const example of r.examples) out(`  - ${example}`);
+}
+const d = await fuzzDirectives(directiveSchemas(long));
+out(
+  `| random directive usage | ${d.schemas} schemas: ${d.rejectedByCachetag} CacheTagSchemaError, ${d.built} built, ${d.rejectedByGraphql} rejected by graphql-js | ${d.failures} (errors without a coordinate, crashes, misbehaving builds) | | | |`,
+);
+for (const example of d.examples) out(`  - ${example}`);
 
 if (write) writeFileSync(new URL('./results/latest.md', import.meta.url), `${lines.join('\n')}\n`);
 process.exit(stale === 0 ? 0 : 1);
