@@ -12,6 +12,7 @@ import { searchKeyCollisions, keyCollisionPairs } from './isolation/keyCollision
 import { isolationRequests, runPrivateIsolation } from './isolation/privateRequests.js';
 import { Redis } from 'ioredis';
 import { fuzzStoredBytes, hostileRounds } from './fuzz/hostileBytes.js';
+import { FAULTS, ciFaults, runFault } from './faults/faultMatrix.js';
 import { directiveSchemas, fuzzDirectives } from './fuzz/directives.js';
 import { createMemoryStore } from '../../src/index.js';
 import { createRedisStore } from '../../src/stores/redis/index.js';
@@ -90,6 +91,21 @@ out(`| --- | --- | --- |`);
 out(`| ${k.pairs} | ${k.collisions} | ${k.splits} |`);
 for (const example of k.examples) out(`  - ${example}`);
 
+out();
+out(`## Fault matrix (Redis ×2 through the fault proxy, default deadlines: fault from 1/3 to 2/3 of the run)`);
+out();
+out(
+  `| fault | ops | failed responses | stale reads | documented bound | invalidations past deadline | last stale read after heal | detect | recover | read p99 before / during / after (ms) | server RSS growth |`,
+);
+out(`| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
+for (const fault of FAULTS.filter((f) => long || ciFaults.includes(f.name))) {
+  const r = await runFault(fault, long ? 3000 : 450);
+  const f = r.fault;
+  const ms = (value: number | undefined) => (value === undefined ? 'n/a' : `${Math.round(value)} ms`);
+  out(
+    `| ${fault.name} | ${r.operations} | ${r.failed} | ${r.stale} | ${fault.expectation} | ${r.deferredInvalidations} | ${r.stale > 0 ? ms(f?.lastStaleAfterHealMs) : '-'} | ${ms(f?.detectMs)} | ${ms(f?.recoverMs)} | ${f ? `${f.baselineP99Ms.toFixed(0)} / ${f.faultP99Ms.toFixed(0)} / ${f.afterP99Ms.toFixed(0)}` : ''} | ${f ? `${f.memoryGrowthMiB.toFixed(1)} MiB` : ''} |`,
+  );
+}
 out();
 out(`## Fuzzing`);
 out();

@@ -24,6 +24,25 @@ export interface HistoryOptions {
   concurrency?: number;
   /** Seed for the operation mix (a small PRNG, so a failing history can be replayed). */
   seed?: number;
+  /** A fault injected once `injectAt` operations have started and healed once `healAt` have (fault matrix). */
+  fault?: { injectAt: number; healAt: number; inject(): Promise<void>; heal(): Promise<void> };
+}
+
+/** What a fault did, measured from the processes' stats sampled every 50 ms and from read latencies. */
+export interface FaultMeasure {
+  /** From the injection to the first sample with more store errors (undefined: none seen). */
+  detectMs?: number;
+  /** From the heal to the first sample with new cache hits and no new store errors. */
+  recoverMs?: number;
+  baselineP99Ms: number;
+  faultP99Ms: number;
+  afterP99Ms: number;
+  /** Stale reads that began before the fault was injected (not explained by it). */
+  staleBeforeFault: number;
+  /** The last stale read began this long after the heal (negative: every stale read began before the heal). */
+  lastStaleAfterHealMs?: number;
+  /** Resident memory of the server processes after the run minus before the fault, summed (MiB). */
+  memoryGrowthMiB: number;
 }
 
 export interface ReadStats {
@@ -54,6 +73,7 @@ export interface HistoryResult {
   readP50Ms: number;
   readP99Ms: number;
   durationMs: number;
+  fault?: FaultMeasure;
 }
 
 interface Tracked {
@@ -131,6 +151,30 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
     if (result.examples.length < 10) result.examples.push(text);
   };
   const readLatencies: number[] = [];
+  const staleTimes: number[] = [];
+  const timedReads: [began: number, ms: number][] = [];
+  let injectedAt: number | undefined;
+  let healedAt: number | undefined;
+  const samples: { at: number; errors: number; hits: number; rss: number }[] = [];
+  const sample = async (): Promise<void> => {
+    let errors = 0;
+    let hits = 0;
+    let rss = 0;
+    for (const server of servers) {
+      try {
+        const report = (await (await fetch(server.url.replace('/graphql', '/stats'))).json()) as {
+          stats: { hits: number; operationHits: number; errors?: Record<string, number> };
+          rss: number;
+        };
+        errors += Object.values(report.stats.errors ?? {}).reduce((sum, n) => sum + n, 0);
+        hits += report.stats.hits + report.stats.operationHits;
+        rss += report.rss;
+      } catch {
+        // a busy or dead server: the next sample
+      }
+    }
+    samples.push({ at: performance.now(), errors, hits, rss });
+  };
   let created = 0;
 
   async function post(query: string, variables: Record<string, unknown>, userId?: string) {
@@ -160,6 +204,7 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
     if (got === undefined || got < snapshot) {
       result.byKind[kind].stale++;
       result.stale++;
+      staleTimes.push(at);
       violation(`stale ${kind} ${key} at ${at.toFixed(1)} ms: got version ${got}, a write acknowledged before the read began had ${snapshot}`);
     }
   }
@@ -172,6 +217,7 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
     const began = performance.now();
     const { data: answer, fastPath } = await post(QUERIES.item, { id });
     readLatencies.push(performance.now() - began);
+    timedReads.push([began, performance.now() - began]);
     if (!answer) return;
     if (fastPath) result.fastPathReads++;
     const item = answer.item as { version: number; owner: { id: string; version: number } | null } | null;
@@ -185,6 +231,7 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
     const began = performance.now();
     const { data: answer, fastPath } = await post(QUERIES.list, { listId });
     readLatencies.push(performance.now() - began);
+    timedReads.push([began, performance.now() - began]);
     if (!answer) return;
     if (fastPath) result.fastPathReads++;
     const rows = answer.items as { id: string; version: number; listId: string }[];
@@ -207,6 +254,7 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
     if (stale) {
       result.byKind.list.stale++;
       result.stale++;
+      staleTimes.push(began);
     }
   }
 
@@ -216,6 +264,7 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
     const began = performance.now();
     const { data: answer, fastPath } = await post(QUERIES.me, {}, userId);
     readLatencies.push(performance.now() - began);
+    timedReads.push([began, performance.now() - began]);
     if (!answer) return;
     if (fastPath) result.fastPathReads++;
     const me = answer.me as { id: string; version: number; secret: string } | null;
@@ -274,12 +323,29 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
   }
 
   const started = performance.now();
+  let sampling: NodeJS.Timeout | undefined;
+  let faultDone: Promise<void> = Promise.resolve();
   try {
     let remaining = options.operations;
+    if (options.fault) {
+      await sample();
+      sampling = setInterval(() => void sample(), 50);
+    }
     const worker = async (): Promise<void> => {
       while (remaining > 0) {
         remaining--;
         result.operations++;
+        const fault = options.fault;
+        if (fault && result.operations === fault.injectAt) {
+          injectedAt = performance.now();
+          faultDone = fault.inject();
+        }
+        if (fault && result.operations === fault.healAt) {
+          faultDone = faultDone.then(async () => {
+            await fault.heal();
+            healedAt = performance.now();
+          });
+        }
         const roll = random();
         if (roll < 0.35) await readItem();
         else if (roll < 0.6) await readList();
@@ -288,8 +354,47 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
       }
     };
     await Promise.all(Array.from({ length: options.concurrency ?? 16 }, worker));
+    await faultDone;
+    if (options.fault) {
+      // Keep sampling a little after the last operation, so a late recovery is still seen.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sample();
+    }
   } finally {
+    if (sampling) clearInterval(sampling);
     result.durationMs = performance.now() - started;
+    if (options.fault && injectedAt !== undefined) {
+      const p99 = (from: number, to: number): number => {
+        const ms = timedReads
+          .filter(([began]) => began >= from && began < to)
+          .map(([, ms]) => ms)
+          .sort((a, b) => a - b);
+        return ms[Math.floor(ms.length * 0.99)] ?? 0;
+      };
+      const before = samples.filter((s) => s.at <= injectedAt!).at(-1) ?? samples[0]!;
+      const detected = samples.find((s) => s.at > injectedAt! && s.errors > before.errors);
+      let recoverMs: number | undefined;
+      if (healedAt !== undefined) {
+        const after = samples.filter((s) => s.at >= healedAt!);
+        for (let i = 1; i < after.length; i++) {
+          if (after[i]!.hits > after[i - 1]!.hits && after[i]!.errors === after[i - 1]!.errors) {
+            recoverMs = after[i]!.at - healedAt;
+            break;
+          }
+        }
+      }
+      result.fault = {
+        ...(detected ? { detectMs: detected.at - injectedAt } : {}),
+        ...(recoverMs !== undefined ? { recoverMs } : {}),
+        staleBeforeFault: staleTimes.filter((t) => t < injectedAt!).length,
+        ...(staleTimes.length > 0 && healedAt !== undefined ? { lastStaleAfterHealMs: Math.max(...staleTimes) - healedAt } : {}),
+        // The second half of the time before the fault: warm caches, as the fault found them.
+        baselineP99Ms: p99((started + injectedAt) / 2, injectedAt),
+        faultP99Ms: p99(injectedAt, healedAt ?? Infinity),
+        afterP99Ms: healedAt !== undefined ? p99(healedAt, Infinity) : 0,
+        memoryGrowthMiB: ((samples.at(-1)?.rss ?? 0) - before.rss) / 1024 / 1024,
+      };
+    }
     for (const server of servers) {
       try {
         const report = (await (await fetch(server.url.replace('/graphql', '/stats'))).json()) as {

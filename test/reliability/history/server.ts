@@ -5,7 +5,7 @@
  * Environment: DATA_URL (the data service), PORT, REDIS_URL or REDIS_CLUSTER (else the memory store), REDIS_PREFIX,
  * OPERATION_CACHE=0 (field tier only) and FAST_PATH=0; READ_TIMEOUT_MS / WRITE_TIMEOUT_MS (Redis deadlines; the
  * checker raises them so that a loaded CI machine measures consistency, not the deadline mode, which the fault matrix
- * covers). GET /stats answers the cache's stats() and the failures the Redis store absorbed, by operation. CHECKER_SELF_TEST=drop-invalidations breaks the cache on
+ * covers). CHECKER_VERBOSE=1 prints the cache's warnings. GET /stats answers the cache's stats() and the failures the Redis store absorbed, by operation. CHECKER_SELF_TEST=drop-invalidations breaks the cache on
  * purpose (invalidations never reach the store), so the checker can show that it does see stale reads.
  */
 import { readFileSync } from 'node:fs';
@@ -62,7 +62,7 @@ function storeFromEnv(): Store {
     ...(env.WRITE_TIMEOUT_MS ? { writeTimeoutMs: Number(env.WRITE_TIMEOUT_MS) } : {}),
     onError: (error, operation) => {
       absorbed[operation] = (absorbed[operation] ?? 0) + 1;
-      if (absorbed[operation] === 1) console.warn(`[checker server] ${operation}: ${error.message}`);
+      if (absorbed[operation] === 1 && process.env.CHECKER_VERBOSE) console.warn(`[checker server] ${operation}: ${error.message}`);
     },
   });
 }
@@ -77,7 +77,11 @@ const store: Store =
         invalidate: async () => `dropped-${Math.random()}`,
       }
     : realStore;
-const cache = createCache({ store, sessionId: (context) => (context as Context).userId });
+const cache = createCache({
+  store,
+  logger: { warn: (message) => void (process.env.CHECKER_VERBOSE && console.warn(message)) },
+  sessionId: (context) => (context as Context).userId,
+});
 const plugin = createApolloPlugin<Context>(cache, { operationCache: process.env.OPERATION_CACHE !== '0' });
 const apollo = new ApolloServer<Context>({
   typeDefs: [cacheDirectivesTypeDefs, readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')],
@@ -90,7 +94,7 @@ const fastPath = process.env.FAST_PATH !== '0' && process.env.OPERATION_CACHE !=
 const server = createServer((req, res) => {
   if (req.url === '/stats') {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ stats: cache.stats(), absorbed }));
+    res.end(JSON.stringify({ stats: cache.stats(), absorbed, rss: process.memoryUsage().rss }));
     return;
   }
   void (async () => {

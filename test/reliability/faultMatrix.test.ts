@@ -1,0 +1,24 @@
+/**
+ * The fault matrix, CI rows (cut, hung, FLUSHALL; every row: `npm run reliability -- --long`): no failed GraphQL
+ * response; no stale read before the fault; where the fault keeps invalidations from Redis, stale reads only while
+ * an invalidation is pending (the documented degraded mode) and none later than the longest retry backoff (5 s) plus
+ * the breaker cooldown (1 s) after the heal; elsewhere none at all.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ciFaults, FAULTS, runFault } from './faults/faultMatrix.js';
+
+for (const fault of FAULTS.filter((f) => ciFaults.includes(f.name))) {
+  test(`fault: ${fault.name}`, async () => {
+    const result = await runFault(fault, 450);
+    const summary = JSON.stringify({ stale: result.stale, deferred: result.deferredInvalidations, fault: result.fault, examples: result.examples });
+    assert.equal(result.failed, 0, summary);
+    assert.equal(result.foreign, 0, summary);
+    assert.equal(result.fault?.staleBeforeFault, 0, summary);
+    if (result.stale > 0) {
+      assert.ok(fault.expectation.startsWith('stale reads possible'), `stale reads under a fault that allows none: ${summary}`);
+      assert.ok(result.deferredInvalidations > 0, `stale reads without a pending invalidation: ${summary}`);
+      assert.ok((result.fault?.lastStaleAfterHealMs ?? 0) < 6000, summary);
+    }
+  });
+}
