@@ -4,7 +4,10 @@
  * a private redis-server through the test fault proxy; faults act on the proxy (latency, cuts, black holes, resets)
  * or on the server (killed, hung, out of memory, flushed).
  */
+import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { startRedisCluster, type RedisCluster } from '../../helpers/redisCluster.js';
+import { waitForPing } from '../../helpers/redis.js';
 import { startFaultProxy, type FaultProxy } from '../../helpers/faultProxy.js';
 import { startRedisServer, type RedisServer } from '../../helpers/redis.js';
 import { runHistory, type HistoryResult } from '../history/history.js';
@@ -106,6 +109,39 @@ export const FAULTS: FaultCase[] = [
 ];
 
 export const ciFaults = ['connections cut, new ones refused', 'Redis hung (SIGSTOP), then resumed', 'FLUSHALL'];
+
+/** A primary of a 3-primary cluster (no replicas) killed, then restarted empty from its cluster config: its slots are unavailable meanwhile. */
+export const CLUSTER_PRIMARY_KILLED = 'a cluster primary killed, restarted empty';
+
+export async function runClusterPrimaryKilled(operations: number): Promise<HistoryResult> {
+  const cluster: RedisCluster = await startRedisCluster(3);
+  const victim = cluster.nodes[1]!;
+  const config = async (name: string): Promise<string> => ((await victim.admin.config('GET', name)) as string[])[1]!;
+  const args = ['--port', String(victim.port), '--cluster-port', await config('cluster-port'), '--bind', '127.0.0.1', '--cluster-enabled', 'yes'];
+  args.push('--cluster-config-file', await config('cluster-config-file'), '--save', '', '--appendonly', 'no', '--dir', await config('dir'));
+  let restarted: ReturnType<typeof spawn> | undefined;
+  try {
+    return await runHistory({
+      label: CLUSTER_PRIMARY_KILLED,
+      env: { REDIS_CLUSTER: cluster.nodes.map((node) => `127.0.0.1:${node.port}`).join(','), REDIS_PREFIX: 'faults' },
+      processes: 2,
+      operations,
+      concurrency: 6,
+      fault: {
+        injectAt: Math.floor(operations / 3),
+        healAt: Math.floor((2 * operations) / 3),
+        inject: async () => void process.kill(victim.pid, 'SIGKILL'),
+        heal: async () => {
+          restarted = spawn('redis-server', args, { stdio: 'ignore' });
+          await waitForPing(victim.port, 5000);
+        },
+      },
+    });
+  } finally {
+    restarted?.kill('SIGKILL');
+    await cluster.stop();
+  }
+}
 
 export async function runFault(fault: FaultCase, operations: number): Promise<HistoryResult> {
   const redis = await startRedisServer();

@@ -39,6 +39,8 @@ export interface FaultMeasure {
   afterP99Ms: number;
   /** Stale reads that began before the fault was injected (not explained by it). */
   staleBeforeFault: number;
+  /** Invalidations that missed their deadline before the fault (an overloaded machine), which would explain them. */
+  deferredBeforeFault: number;
   /** The last stale read began this long after the heal (negative: every stale read began before the heal). */
   lastStaleAfterHealMs?: number;
   /** Resident memory of the server processes after the run minus before the fault, summed (MiB). */
@@ -155,17 +157,20 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
   const timedReads: [began: number, ms: number][] = [];
   let injectedAt: number | undefined;
   let healedAt: number | undefined;
-  const samples: { at: number; errors: number; hits: number; rss: number }[] = [];
+  const samples: { at: number; errors: number; hits: number; rss: number; deferred: number }[] = [];
   const sample = async (): Promise<void> => {
     let errors = 0;
     let hits = 0;
     let rss = 0;
+    let deferred = 0;
     for (const server of servers) {
       try {
         const report = (await (await fetch(server.url.replace('/graphql', '/stats'))).json()) as {
           stats: { hits: number; operationHits: number; errors?: Record<string, number> };
           rss: number;
+          absorbed: Record<string, number>;
         };
+        deferred += report.absorbed.invalidate ?? 0;
         errors += Object.values(report.stats.errors ?? {}).reduce((sum, n) => sum + n, 0);
         hits += report.stats.hits + report.stats.operationHits;
         rss += report.rss;
@@ -173,7 +178,7 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
         // a busy or dead server: the next sample
       }
     }
-    samples.push({ at: performance.now(), errors, hits, rss });
+    samples.push({ at: performance.now(), errors, hits, rss, deferred });
   };
   let created = 0;
 
@@ -387,6 +392,7 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
         ...(detected ? { detectMs: detected.at - injectedAt } : {}),
         ...(recoverMs !== undefined ? { recoverMs } : {}),
         staleBeforeFault: staleTimes.filter((t) => t < injectedAt!).length,
+        deferredBeforeFault: before.deferred,
         ...(staleTimes.length > 0 && healedAt !== undefined ? { lastStaleAfterHealMs: Math.max(...staleTimes) - healedAt } : {}),
         // The second half of the time before the fault: warm caches, as the fault found them.
         baselineP99Ms: p99((started + injectedAt) / 2, injectedAt),
