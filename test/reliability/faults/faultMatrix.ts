@@ -35,13 +35,14 @@ const every = (ctx: FaultContext, ms: number, fn: () => void): void => {
 const stopTimers = (ctx: FaultContext): void => {
   for (const timer of ctx.timers.splice(0)) clearInterval(timer);
 };
-const NO_STALE = 'no stale read';
-const DEFERRED = 'stale reads possible in other processes for tags whose invalidation missed writeTimeoutMs, until its retry lands';
+const NO_STALE = 'none while invalidations meet their deadline';
+/** The documented degraded mode (README, Redis): what every row may show once an invalidation misses its deadline. */
+export const DEFERRED = 'stale reads possible in other processes for tags whose invalidation missed writeTimeoutMs, until its retry lands';
 
 export const FAULTS: FaultCase[] = [
   {
     name: 'slow: 30 ms per round trip (under the read deadline)',
-    expectation: NO_STALE,
+    expectation: `${NO_STALE}; ${DEFERRED}`,
     inject: async ({ proxy }) => proxy.delay(30),
     heal: async ({ proxy }) => proxy.heal(),
   },
@@ -78,7 +79,8 @@ export const FAULTS: FaultCase[] = [
   },
   {
     name: 'Redis killed, restarted empty',
-    expectation: 'no stale read (an empty Redis starts a new epoch)',
+    // The entries are gone, but invalidations made while it was down (or while the breaker stays open after) are not.
+    expectation: DEFERRED,
     inject: async (ctx) => ctx.redis.stop('SIGKILL'),
     heal: async (ctx) => {
       ctx.redis = await startRedisServer({ port: ctx.port });
@@ -102,7 +104,7 @@ export const FAULTS: FaultCase[] = [
   },
   {
     name: 'FLUSHALL',
-    expectation: 'no stale read (a missing sequence starts a new epoch)',
+    expectation: `none from the flush itself (a missing sequence starts a new epoch); ${DEFERRED}`,
     inject: async ({ admin }) => void (await admin.flushall()),
     heal: async () => {},
   },

@@ -14,6 +14,8 @@ export interface HistoryCase {
   /** `operation`: both tiers and the HTTP fast path; `field`: the field tier only. */
   mode: 'operation' | 'field';
   operations: number;
+  /** Keep the Redis store's default deadlines (50 ms reads, 250 ms writes) and overload the machine: the degraded mode. */
+  overloaded?: boolean;
 }
 
 export function historyCases(long: boolean): HistoryCase[] {
@@ -26,19 +28,23 @@ export function historyCases(long: boolean): HistoryCase[] {
     ...(long ? [{ backend: 'redis', processes: 4, mode: 'operation', operations: 10_000 } as const] : []),
     { backend: 'cluster', processes: 2, mode: 'operation', operations: n(500, 5_000) },
     ...(long ? [{ backend: 'cluster', processes: 4, mode: 'field', operations: 5_000 } as const] : []),
+    ...(long ? [{ backend: 'redis', processes: 2, mode: 'field', operations: 5_000, overloaded: true } as const] : []),
   ];
 }
 
 export const caseLabel = (c: HistoryCase): string =>
-  `${c.backend === 'memory' ? 'memory store' : c.backend === 'redis' ? 'Redis' : 'Redis Cluster (3 primaries)'} ×${c.processes}, ${c.mode === 'operation' ? 'operation tier + fast path' : 'field tier only'}`;
+  `${c.backend === 'memory' ? 'memory store' : c.backend === 'redis' ? 'Redis' : 'Redis Cluster (3 primaries)'} ×${c.processes}, ${c.mode === 'operation' ? 'operation tier + fast path' : 'field tier only'}${c.overloaded ? ', default deadlines, 48 requests in flight on 2 cores (degraded mode)' : ''}`;
 
 export async function runHistoryCase(c: HistoryCase, seed = 1): Promise<HistoryResult> {
   const env: Record<string, string> = c.mode === 'field' ? { OPERATION_CACHE: '0', FAST_PATH: '0' } : {};
   env.REDIS_PREFIX = `ct-history-${process.pid}-${seed}`;
   // Deadlines far above any loopback round trip, so a loaded machine measures consistency, not the deadline mode.
-  env.READ_TIMEOUT_MS = '2000';
-  env.WRITE_TIMEOUT_MS = '5000';
-  if (c.backend === 'memory') return runHistory({ label: caseLabel(c), env, processes: c.processes, operations: c.operations, seed });
+  if (!c.overloaded) {
+    env.READ_TIMEOUT_MS = '2000';
+    env.WRITE_TIMEOUT_MS = '5000';
+  }
+  const concurrency = c.overloaded ? 48 : 16;
+  if (c.backend === 'memory') return runHistory({ label: caseLabel(c), env, processes: c.processes, operations: c.operations, seed, concurrency });
   if (c.backend === 'redis') {
     const redis = await startRedisServer();
     try {
@@ -48,6 +54,7 @@ export async function runHistoryCase(c: HistoryCase, seed = 1): Promise<HistoryR
         processes: c.processes,
         operations: c.operations,
         seed,
+        concurrency,
       });
     } finally {
       await redis.stop();
@@ -56,7 +63,14 @@ export async function runHistoryCase(c: HistoryCase, seed = 1): Promise<HistoryR
   const cluster = await startRedisCluster(3);
   try {
     const nodes = cluster.nodes.map((node) => `127.0.0.1:${node.port}`).join(',');
-    return await runHistory({ label: caseLabel(c), env: { ...env, REDIS_CLUSTER: nodes }, processes: c.processes, operations: c.operations, seed });
+    return await runHistory({
+      label: caseLabel(c),
+      env: { ...env, REDIS_CLUSTER: nodes },
+      processes: c.processes,
+      operations: c.operations,
+      seed,
+      concurrency,
+    });
   } finally {
     await cluster.stop();
   }

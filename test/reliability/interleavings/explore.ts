@@ -26,7 +26,7 @@ export interface InterleavingResult {
   examples: string[];
 }
 
-export const interleavingRuns = (long: boolean): { memory: number; redis: number } => (long ? { memory: 15_000, redis: 15_000 } : { memory: 400, redis: 150 });
+export const interleavingRuns = (long: boolean): { memory: number; redis: number } => (long ? { memory: 40_000, redis: 20_000 } : { memory: 400, redis: 150 });
 
 const typeDefs = `
   type Query { item(id: ID!): Item }
