@@ -1,7 +1,7 @@
 /**
  * Random and malformed cache directives: every schema cachetag rejects is rejected with a CacheTagSchemaError whose
  * problems name an existing coordinate and the directive; every schema it accepts answers without errors, from the
- * cache as it did the first time (CI: 250 schemas; `npm run reliability -- --long`: 5,000).
+ * cache as it did the first time (CI: 250 schemas; `npm run reliability -- --long`: 2,000).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -11,7 +11,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { cacheDirectivesTypeDefs, CacheTagSchemaError, createCache } from '../../../src/index.js';
 import { mulberry32 } from '../history/history.js';
 
-export const directiveSchemas = (long: boolean): number => (long ? 5_000 : 250);
+export const directiveSchemas = (long: boolean): number => (long ? 2_000 : 250);
 
 export interface DirectiveFuzzResult {
   schemas: number;
