@@ -166,11 +166,11 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
     for (const server of servers) {
       try {
         const report = (await (await fetch(server.url.replace('/graphql', '/stats'))).json()) as {
-          stats: { hits: number; operationHits: number; errors?: Record<string, number> };
+          stats: { hits: number; operationHits: number; errors?: Record<string, number>; unacknowledgedInvalidations?: number };
           rss: number;
           absorbed: Record<string, number>;
         };
-        deferred += report.absorbed.invalidate ?? 0;
+        deferred += (report.absorbed.invalidate ?? 0) + (report.stats.unacknowledgedInvalidations ?? 0);
         errors += Object.values(report.stats.errors ?? {}).reduce((sum, n) => sum + n, 0);
         hits += report.stats.hits + report.stats.operationHits;
         rss += report.rss;
@@ -404,10 +404,11 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
     for (const server of servers) {
       try {
         const report = (await (await fetch(server.url.replace('/graphql', '/stats'))).json()) as {
-          stats: { errors?: Record<string, number> };
+          stats: { errors?: Record<string, number>; unacknowledgedInvalidations?: number };
           absorbed: Record<string, number>;
         };
-        result.deferredInvalidations += report.absorbed.invalidate ?? 0;
+        // Invalidations Redis did not acknowledge in time: counted by the cache (stats) or, before it did, by the store.
+        result.deferredInvalidations += (report.absorbed.invalidate ?? 0) + (report.stats.unacknowledgedInvalidations ?? 0);
         result.storeErrors += Object.values(report.stats.errors ?? {}).reduce((sum, n) => sum + n, 0);
       } catch {
         // a server that died is already visible as failed responses
