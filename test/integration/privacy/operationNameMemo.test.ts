@@ -9,7 +9,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
 import { createCache, staticCachePolicy } from '../../../src/index.js';
 import { createApolloPlugin } from '../../../src/apollo/index.js';
-import { analyzeOperation } from '../../../src/engine/operation.js';
+import { analyzeOperation } from '../../../src/engine/operation/eligibility.js';
 import { buildSchema } from '../../helpers/schema.js';
 
 const typeDefs = /* GraphQL */ `

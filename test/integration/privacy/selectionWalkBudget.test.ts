@@ -10,7 +10,7 @@ import { ApolloServer } from '@apollo/server';
 import { parse } from 'graphql';
 import { createCache, staticCachePolicy } from '../../../src/index.js';
 import { createApolloPlugin } from '../../../src/apollo/index.js';
-import { analyzeOperation } from '../../../src/engine/operation.js';
+import { analyzeOperation } from '../../../src/engine/operation/eligibility.js';
 import { defaultSelectionBudget, SELECTION_TOO_COMPLEX, selectionWalkSteps } from '../../../src/engine/selection.js';
 import { buildSchema } from '../../helpers/schema.js';
 

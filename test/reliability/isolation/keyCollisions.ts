@@ -8,7 +8,7 @@
 import { buildSchema, type GraphQLArgument, type GraphQLObjectType } from 'graphql';
 import { canonicalArguments } from '../../../src/engine/argumentKey.js';
 import { entryKey } from '../../../src/engine/key.js';
-import { operationKey } from '../../../src/engine/operation.js';
+import { operationKey } from '../../../src/engine/operation/eligibility.js';
 import { mulberry32 } from '../history/history.js';
 
 export const keyCollisionPairs = (long: boolean): number => (long ? 1_000_000 : 50_000);

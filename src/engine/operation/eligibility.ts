@@ -20,10 +20,10 @@
  */
 import { hash as cryptoHash } from 'node:crypto';
 import type { DocumentNode } from 'graphql';
-import { canonicalize } from './key.js';
-import type { CachePlan } from './plan.js';
-import { memoizeString } from './memo.js';
-import { memoizeByDocument, operationToRun, walkSelectedFields } from './selection.js';
+import { canonicalize } from '../key.js';
+import type { CachePlan } from '../plan.js';
+import { memoizeString } from '../memo.js';
+import { memoizeByDocument, operationToRun, walkSelectedFields } from '../selection.js';
 
 /** Whether and how an operation can be answered from the operation tier. */
 export type OperationEligibility =
