@@ -30,30 +30,9 @@ import {
 } from 'graphql';
 import type { SchemaProblem, SourceLocation } from '../errors.js';
 import { didYouMean, quotedList } from '../internal/didYouMean.js';
+import type { ListFilter, ListScope } from './model.js';
 
-/** One filter of a list scope. */
-export interface ListFilter {
-  /** Path of the item field: `["storeId"]`. */
-  readonly itemPath: readonly string[];
-  readonly source: '$args' | '$parent';
-  /** Path of the argument or parent field. */
-  readonly sourcePath: readonly string[];
-  /** The item field's scalar or enum type: both sides are compared as it serializes them (a Boolean stored as 1 is `true`). */
-  readonly itemType?: GraphQLLeafType;
-  /** The argument's or parent field's scalar or enum type. */
-  readonly sourceType?: GraphQLLeafType;
-}
-
-/** A list field's scope. */
-export interface ListScope {
-  /** The list field's coordinate. */
-  readonly coordinate: string;
-  /** The item type named by the list (an object, interface or union type). */
-  readonly itemType: string;
-  /** How items sit in the field's value: directly in a list, or as a connection's `edges[].node` or `nodes[]`. */
-  readonly shape: 'list' | 'edges' | 'nodes';
-  readonly filters: readonly ListFilter[];
-}
+export type { ListFilter, ListScope } from './model.js';
 
 /** Filters beyond this many would make 2^n tags per changed entity. */
 export const MAX_LIST_FILTERS = 6;

@@ -39,56 +39,11 @@ import {
   invalidatesDirective,
   listScopeDirective,
 } from './sdl.js';
-import { compileListScope, type ListScope } from './listScope.js';
+import { compileListScope } from './listScope.js';
+import type { CacheDirectives, CacheHint, CacheScope, FieldCacheInfo, ListScope, TypeCacheInfo } from './model.js';
+
+export type { CacheDirectives, CacheHint, CacheScope, FieldCacheInfo, TypeCacheInfo } from './model.js';
 import { objectTypesReachableFrom } from './reachableTypes.js';
-
-/** Apollo's cache hint, as written on a field or a type. */
-export interface CacheHint {
-  /** Seconds; absent when the hint does not set it. */
-  readonly maxAge?: number;
-  readonly scope?: CacheScope;
-  readonly inheritMaxAge?: boolean;
-}
-
-/** Who may share a cached value: everyone, or only the same session. */
-export type CacheScope = 'PUBLIC' | 'PRIVATE';
-
-/** What the directives say about one named type. */
-export interface TypeCacheInfo {
-  readonly name: string;
-  /**
-   * Key field paths when the type is an entity (`[["id"]]`, or
-   * `[["sku"], ["organization", "id"]]` for a composite key), from Federation's
-   * `@key`, else `@cacheKey`, else an `id` field. Absent for non-entities.
-   */
-  readonly keyFields?: readonly (readonly string[])[];
-  readonly hint?: CacheHint;
-  /** Type-level `@cacheTag` templates (they may only use `{$key...}`). */
-  readonly tagTemplates: readonly TagTemplate[];
-}
-
-/** What the directives say about one field of an object type. */
-export interface FieldCacheInfo {
-  /** `Type.field`. */
-  readonly coordinate: string;
-  readonly typeName: string;
-  readonly fieldName: string;
-  readonly hint?: CacheHint;
-  readonly tagTemplates: readonly TagTemplate[];
-  readonly invalidates: readonly TagTemplate[];
-  /** True when `@cacheNull` asks for null results to be cached. */
-  readonly cacheNull: boolean;
-  /** The `@listScope` of a list field. */
-  readonly listScope?: ListScope;
-}
-
-/** The compiled cache directives of a schema. */
-export interface CacheDirectives {
-  readonly types: ReadonlyMap<string, TypeCacheInfo>;
-  readonly fields: ReadonlyMap<string, FieldCacheInfo>;
-  /** List scopes by item type name. */
-  readonly listScopes: ReadonlyMap<string, readonly ListScope[]>;
-}
 
 export interface ValidateOptions {
   /** Whether the cache has a `sessionId` function; without one, `scope: PRIVATE` is a problem. */

@@ -5,6 +5,7 @@
 import type { GraphQLObjectType } from 'graphql';
 import { allListsTag, entityListTags } from '../tags/listTags.js';
 import type { CachePlan } from './plan.js';
+import { readPath } from '../internal/readPath.js';
 import type { Failures } from './failures.js';
 
 /** The list tags an object belongs in (its type's list scopes), or the type's every-list tag when a filtered value is missing. */
@@ -26,7 +27,7 @@ export function addListTagsOf(
     }
     fallback = allListsTag(listScope.itemType);
     tags.add(fallback);
-    const missing = listScope.filters.map((f) => f.itemPath.join('.')).filter((path) => readField(object, path) === undefined);
+    const missing = listScope.filters.map((f) => f.itemPath.join('.')).filter((path) => readPath(object, path.split('.')) === undefined);
     unfiltered.push(`${listScope.coordinate}: ${missing.map((m) => `"${m}"`).join(', ')}`);
   }
   if (fallback) {
@@ -35,10 +36,4 @@ export function addListTagsOf(
       `${origin} returned a value of type ${type.name} without fields its lists filter by (${unfiltered.join('; ')}), so every cached list of it was invalidated ("${fallback}"). Return those fields from the mutation to invalidate only the lists the ${type.name} belongs in.`,
     );
   }
-}
-
-function readField(object: object, path: string): unknown {
-  let value: unknown = object;
-  for (const segment of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined;
-  return value;
 }

@@ -6,7 +6,7 @@
  * contain something tagged (an entity, or an item of a scoped list).
  */
 import { getNamedType, isAbstractType, isObjectType, type GraphQLSchema } from 'graphql';
-import type { CacheDirectives } from '../directives/validate.js';
+import type { CacheDirectives } from '../directives/model.js';
 import { objectTypesReachableFrom } from '../directives/reachableTypes.js';
 
 /** Coordinates of the non-root fields that invalidate what they return when resolved inside a mutation. */

@@ -21,7 +21,7 @@
  */
 import type { DocumentNode } from 'graphql';
 import { getNamedType, isCompositeType } from 'graphql';
-import type { CacheScope } from '../directives/validate.js';
+import type { CacheScope } from '../directives/model.js';
 import type { CachePlan } from './plan.js';
 import { memoizeByDocument, operationToRun, rootTypeOf, walkSelectedFields } from './selection.js';
 

@@ -4,7 +4,6 @@
  * read the engine's counters when scraped, so they cost nothing per request.
  */
 import { Counter, Gauge, register as defaultRegistry, type Registry } from 'prom-client';
-import type { Cache } from '../engine/engine.js';
 import type { CacheStats } from './events.js';
 
 export interface PrometheusOptions {
@@ -20,7 +19,7 @@ export interface PrometheusOptions {
  * only), `unacknowledged_invalidations_total`, `invalidated_tags_total`,
  * `errors_total{code}` and the gauge `pending_invalidations`.
  */
-export function registerPrometheusMetrics(cache: Cache, options: PrometheusOptions = {}): void {
+export function registerPrometheusMetrics(cache: { stats(): CacheStats }, options: PrometheusOptions = {}): void {
   const registry = options.registry ?? defaultRegistry;
   const prefix = options.prefix ?? 'cachetag_';
   const last: Record<string, number> = {};

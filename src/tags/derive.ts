@@ -18,11 +18,11 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
-import type { TypeCacheInfo } from '../directives/validate.js';
+import type { ListScope, TypeCacheInfo } from '../directives/model.js';
 import { entityTag } from './hierarchy.js';
+import { readPath } from '../internal/readPath.js';
 import { fillTagTemplate } from './template.js';
 import { listEntryTag } from './listTags.js';
-import type { ListScope } from '../directives/listScope.js';
 
 /** Walks deeper than this are cut (and reported): real payloads are far shallower. */
 export const MAX_DERIVE_DEPTH = 32;
@@ -66,10 +66,8 @@ export function entityIdentity(type: TypeCacheInfo | undefined, value: unknown):
   const segments: string[] = [];
   const key: Record<string, unknown> = {};
   for (const path of type.keyFields) {
-    let current: unknown = value;
-    for (const segment of path) {
-      current = current !== null && typeof current === 'object' ? readOrUndefined(current, segment) : undefined;
-    }
+    // A key field behind a throwing accessor counts as missing.
+    const current = readPath(value, path);
     if (typeof current === 'string' ? current.length === 0 : typeof current !== 'number' && typeof current !== 'bigint' && typeof current !== 'boolean') {
       return undefined;
     }
@@ -150,15 +148,6 @@ function walk(type: GraphQLOutputType, value: unknown, context: DeriveContext, s
     if (problem) return problem;
   }
   return undefined;
-}
-
-/** A property, or undefined when reading it throws (a key field behind a throwing accessor counts as missing). */
-function readOrUndefined(object: object, key: string): unknown {
-  try {
-    return (object as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -8,8 +8,9 @@
  * below the type's name, so `invalidate('Product')` covers them too.
  */
 import type { GraphQLLeafType } from 'graphql';
-import type { ListScope } from '../directives/listScope.js';
+import type { ListScope } from '../directives/model.js';
 import { TAG_SEPARATOR, valueSegment } from './hierarchy.js';
+import { readPath } from '../internal/readPath.js';
 
 /** The segment under a type name that holds its list tags. */
 export const LIST_SEGMENT = '%list';
@@ -52,15 +53,6 @@ export function entityListTags(scope: ListScope, entity: object): string[] | und
     tags = next;
   }
   return tags;
-}
-
-function readPath(root: unknown, path: readonly string[]): unknown {
-  let value = root;
-  for (const segment of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[segment];
-  }
-  return value;
 }
 
 const UNSERIALIZABLE = Symbol('cachetag.unserializable');

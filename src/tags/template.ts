@@ -8,6 +8,7 @@
  * `Product:{$args.ids}` with `ids: [1, 2]` gives `Product:1` and `Product:2`.
  */
 import { isValidTag, MAX_TAG_LENGTH, TAG_SEPARATOR, valueSegment } from './hierarchy.js';
+import { readProperty } from '../internal/readPath.js';
 
 /** Where a template variable takes its value from. */
 export type TemplateSource = '$args' | '$key' | '$parent' | '$result';
@@ -90,7 +91,7 @@ export function fillTagTemplate(template: TagTemplate, values: TemplateValues): 
       for (let i = 0; i < tags.length; i++) tags[i] += part.text;
       continue;
     }
-    const segments = segmentsOf(readPath(values[part.source], part.path));
+    const segments = segmentsOf(readListPath(values[part.source], part.path));
     if (segments === undefined || segments.length === 0) return { ok: false, variable: part.text, reason: 'missing' };
     for (const segment of segments) {
       if (segment.length > longest.length) longest = { length: segment.length, variable: part.text };
@@ -129,16 +130,17 @@ export function literalPrefix(template: TagTemplate): string | undefined {
   return cut > 0 ? first.text.slice(0, cut) : undefined;
 }
 
-function readPath(root: unknown, path: readonly string[]): unknown {
+/** A path through a value, lists flattened on the way (`$result.items.id` is every item's id). */
+function readListPath(root: unknown, path: readonly string[]): unknown {
   let value = root;
   for (const key of path) {
     if (Array.isArray(value)) {
       value = value.flatMap((item) => {
-        const v = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[key] : undefined;
+        const v = readProperty(item, key);
         return Array.isArray(v) ? v : [v];
       });
     } else if (value !== null && typeof value === 'object') {
-      value = Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+      value = readProperty(value, key);
     } else {
       return undefined;
     }
