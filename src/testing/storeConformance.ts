@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, test, type TestContext } from 'node:test';
-import { expandTags } from '../../src/tags/hierarchy.js';
-import type { Store, StoreEntry, StoreSeq } from '../../src/stores/types.js';
+import { expandTags } from '../tags/hierarchy.js';
+import type { Store, StoreEntry, StoreSeq } from '../stores/types.js';
 
+/** Opens a fresh, empty store (for a shared server: a fresh namespace); the suite closes it after each test. */
 export type MakeStore = () => Promise<Store>;
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -17,6 +18,10 @@ function entry(key: string, value: string | Uint8Array, tags: readonly string[],
   return { key, value: typeof value === 'string' ? bytes(value) : value, tags: expandTags(tags), ttlMs, fetchSeq };
 }
 
+/**
+ * Registers the conformance tests of the `Store` contract (node:test `describe`/`test`), run against stores from
+ * `makeStore`; `cleanup` runs once after them.
+ */
 export function runStoreConformance(name: string, makeStore: MakeStore, cleanup?: () => Promise<void>): void {
   describe(`${name}: Store conformance`, () => {
     async function open(t: TestContext): Promise<Store> {

@@ -1,4 +1,4 @@
 import { createMemoryStore } from '../../src/stores/memory.js';
-import { runStoreConformance } from './storeConformance.js';
+import { runStoreConformance } from '../../src/testing/index.js';
 
 runStoreConformance('memory store', async () => createMemoryStore());

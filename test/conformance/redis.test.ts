@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { createRedisStore } from '../../src/stores/redis/index.js';
 import { deletePrefix, ensureSharedRedis, LOOPBACK, SHARED_REDIS_PORT, uniquePrefix } from '../helpers/redis.js';
-import { runStoreConformance } from './storeConformance.js';
+import { runStoreConformance } from '../../src/testing/index.js';
 
 const unavailable = await ensureSharedRedis();
 

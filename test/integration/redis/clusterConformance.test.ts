@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { createRedisStore } from '../../../src/stores/redis/index.js';
 import { redisRequired, uniquePrefix } from '../../helpers/redis.js';
 import { type RedisCluster, startRedisCluster } from '../../helpers/redisCluster.js';
-import { runStoreConformance } from '../../conformance/storeConformance.js';
+import { runStoreConformance } from '../../../src/testing/index.js';
 
 let cluster: RedisCluster | undefined;
 let unavailable: string | undefined;
