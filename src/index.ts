@@ -1,3 +1,4 @@
+/** `cachetag`: the public API, re-exports only (the engine, directives, stores, codec, metrics events). */
 export {
   createCache,
   defaultSessionId,
