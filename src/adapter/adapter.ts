@@ -7,6 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import { invalidOption } from '../errors.js';
 import type { Cache, OperationOutcome, OperationPolicy, OperationRequest, StoredResponse, StoredResponseRequest } from '../engine/engine.js';
 import type { CachePlan } from '../engine/plan.js';
+import { enginePortOf } from '../engine/port.js';
 import type { RequestScope, RequestScopeOptions } from '../engine/requestScope.js';
 import { fastPathHeaders, requestHeader, screenRequest, type FastPathRequest, type HeaderSource, type ScreenOptions } from '../http/screen.js';
 import { tagsHeaderValue } from '../http/tagsHeader.js';
@@ -77,6 +78,8 @@ export interface CacheTagAdapter {
   answer(request: FastPathRequest, context?: object | (() => Promise<object | undefined | false>)): Promise<FastPathAnswer | undefined>;
   /** The stored response of an already screened request, for the schema served. */
   storedResponse(request: StoredResponseRequest, context?: object, sessionId?: string | null): Promise<StoredResponse | undefined>;
+  /** The plan of an instrumented schema. */
+  planOf(schema: GraphQLSchema): CachePlan | undefined;
   /** Opens the per-request scope for a context object. */
   beginRequest(context: object, options?: RequestScopeOptions): RequestScope;
   /** The scope opened for a context, if any. */
@@ -124,6 +127,8 @@ function build(cache: Cache, options: FastPathOptions, served: Served): CacheTag
   const debugHeader = options.debugHeader?.toLowerCase();
   const screenOptions: ScreenOptions = options.csrfPrevention !== undefined ? { csrfPrevention: options.csrfPrevention } : {};
   const fastPathOn = options.fastPath !== false && options.debugAlways !== true;
+  // The engine's adapter-facing surface: this adapter is the one object integrations reach it through.
+  const engine = enginePortOf(cache);
 
   const adapter: CacheTagAdapter = {
     cache,
@@ -142,7 +147,7 @@ function build(cache: Cache, options: FastPathOptions, served: Served): CacheTag
     async storedResponse(request, context, sessionId) {
       if (served.servers > 1 || (served.boundToServer && served.servers === 0)) return undefined;
       // A cache given directly and never served: its only schema (the engine's rule).
-      return cache.storedResponse(request, context, {
+      return engine.storedResponse(request, context, {
         ...(served.schema ? { schema: served.schema } : {}),
         ...(sessionId !== undefined && sessionId !== null ? { sessionId } : {}),
       });
@@ -167,10 +172,11 @@ function build(cache: Cache, options: FastPathOptions, served: Served): CacheTag
       if (persisted?.withQuery) void Promise.resolve(options.persistedQueries!.set(persisted.sha256Hash, screened.request.query as string)).catch(() => {});
       return { status: 200, headers: fastPathHeaders(screened.contentType, stored, tagsHeaderName ? { tagsHeader: tagsHeaderName } : {}), body: stored.bytes };
     },
-    beginRequest: (context, scopeOptions) => cache.beginRequest(context, scopeOptions),
-    requestScope: (context) => cache.requestScope(context),
-    lookupOperation: (context, request) => cache.lookupOperation(context, request),
-    fillOperation: (context, result, policy) => cache.fillOperation(context, result, policy),
+    planOf: (schema) => engine.planOf(schema),
+    beginRequest: (context, scopeOptions) => engine.beginRequest(context, scopeOptions),
+    requestScope: (context) => engine.requestScope(context),
+    lookupOperation: (context, request) => engine.lookupOperation(context, request),
+    fillOperation: (context, result, policy) => engine.fillOperation(context, result, policy),
     wantsDebug(headers) {
       if (options.debugAlways) return true;
       if (!debugHeader) return false;

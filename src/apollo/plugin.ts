@@ -132,7 +132,7 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
       return {
         async didResolveOperation({ schema, document, operationName, overallCachePolicy }) {
           if (cacheControl !== 'cachetag') return;
-          const plan = cache.planOf(schema) ?? cache.instrumentSchema(schema);
+          const plan = adapter.planOf(schema) ?? cache.instrumentSchema(schema);
           // Restricting before execution also turns Apollo's own per-field hook, when it is still installed, into a no-op.
           overallCachePolicy.restrict(staticCachePolicy(plan, document, operationName) ?? { maxAge: 0 });
         },

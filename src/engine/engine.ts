@@ -34,28 +34,21 @@ import { versionOption } from './version.js';
 import { FillQueue } from './fillQueue.js';
 import { NarrowedKeys } from './narrowedKeys.js';
 import { sessionScopeOf } from './sessionScope.js';
-import type { RequestScope, RequestScopeOptions } from './requestScope.js';
 import { createRequestScopes } from './requestScopes.js';
 import { createFailures, type Logger } from './failures.js';
 import { createFieldReporter } from './fieldReport.js';
 import { createFieldTier } from './fieldTier.js';
 import { createInvalidation, type EntityRef, type InvalidationSink } from './invalidation.js';
 import { createSchemaPlans } from './instrument.js';
-import {
-  createOperationTier,
-  type OperationOutcome,
-  type OperationPolicy,
-  type OperationRequest,
-  type StoredResponse,
-  type StoredResponseOptions,
-  type StoredResponseRequest,
-} from './operation/index.js';
+import { createOperationTier } from './operation/index.js';
 import { createStats, type CacheStats } from '../metrics/events.js';
 import { createInvalidationDelivery, type InvalidationDeliveryOptions, type InvalidationListener } from './invalidationDelivery.js';
+import { registerEnginePort, type EnginePort } from './port.js';
 
 export type { Logger } from './failures.js';
 export type { EntityRef, InvalidationSink } from './invalidation.js';
 export { queryHash } from './operation/index.js';
+export type { EnginePort } from './port.js';
 export type { OperationOutcome, OperationPolicy, OperationRequest, StoredResponse, StoredResponseOptions, StoredResponseRequest } from './operation/index.js';
 
 /** Reads the session id of a request from its GraphQL context; `undefined` or `null` means "no session". */
@@ -126,42 +119,21 @@ export interface Cache {
    * resolvers of cached fields and mutation fields. Idempotent.
    */
   instrumentSchema(schema: GraphQLSchema): CachePlan;
-  /** The plan of an instrumented schema. */
-  planOf(schema: GraphQLSchema): CachePlan | undefined;
+  /** @deprecated Adapter plumbing, kept as a pass-through: integrations use {@link adapterOf}(cache) (`EnginePort.planOf`). */
+  planOf: EnginePort['planOf'];
+  /** @deprecated Adapter plumbing, kept as a pass-through: integrations use {@link adapterOf}(cache) (`EnginePort.beginRequest`). */
+  beginRequest: EnginePort['beginRequest'];
+  /** @deprecated Adapter plumbing, kept as a pass-through: integrations use {@link adapterOf}(cache) (`EnginePort.requestScope`). */
+  requestScope: EnginePort['requestScope'];
+  /** @deprecated Adapter plumbing, kept as a pass-through: integrations use {@link adapterOf}(cache) (`EnginePort.lookupOperation`). */
+  lookupOperation: EnginePort['lookupOperation'];
+  /** @deprecated Adapter plumbing, kept as a pass-through: integrations use {@link adapterOf}(cache) (`EnginePort.fillOperation`). */
+  fillOperation: EnginePort['fillOperation'];
   /**
-   * Opens the per-request scope for a GraphQL context object. Optional: a
-   * context seen for the first time gets a default scope. Adapters call it
-   * to ask for debug records or response tags.
+   * The operation tier's HTTP fast path for an already screened request (see `EnginePort.storedResponse`). Prefer the
+   * adapter's `answer()` (`adapterOf(cache)`, or a drop-in), which screens the raw HTTP request first.
    */
-  beginRequest(context: object, options?: RequestScopeOptions): RequestScope;
-  /** The scope of a context, if one was opened. */
-  requestScope(context: object): RequestScope | undefined;
-  /**
-   * The operation tier, step 1 (adapters call it before execution): answers
-   * an eligible query from its stored response, or remembers, in the
-   * request scope, where a fresh response may be stored.
-   */
-  lookupOperation(context: object, request: OperationRequest): Promise<OperationOutcome>;
-  /**
-   * The operation tier, step 2 (after execution): stores the response when
-   * the lookup missed, execution had no error and no cached field bypassed
-   * the cache. `policy` is what an HTTP cache may be told on later hits.
-   */
-  fillOperation(context: object, result: { data?: unknown; errors?: readonly unknown[] }, policy?: OperationPolicy): boolean;
-  /**
-   * The operation tier's HTTP fast path: the stored response of a PUBLIC
-   * query, as the JSON text to send, found from the request as received (query
-   * text, variables, operation name), without parsing or executing anything.
-   * Undefined when there is none (then hand the request to the server, which
-   * executes it and may store its response). Call it before your GraphQL
-   * server only where skipping the server's own plugins for such a response is
-   * acceptable (they do not run on a fast-path answer). Pass the GraphQL
-   * context object the server will use, and a miss here spares the
-   * server's operation lookup its store call. Stored responses belong to the schema that produced them: name it
-   * (`{ schema }`, or use the Apollo plugin's own `storedResponse`) when the cache serves more than one schema;
-   * unnamed, the only instrumented schema is used, and none (undefined) when there are several.
-   */
-  storedResponse(request: StoredResponseRequest, context?: object, options?: StoredResponseOptions): Promise<StoredResponse | undefined>;
+  storedResponse: EnginePort['storedResponse'];
   /**
    * Adds a listener for acknowledged invalidations, as {@link CacheOptions.onInvalidate} does; returns the function
    * that removes it.
@@ -248,17 +220,20 @@ export function createCache(options: CacheOptions = {}): Cache {
   });
   const operations = createOperationTier({ store, codec, stats, failures, fills, narrowedKeys, scopes, plans, privateScopeOf });
 
-  return {
-    store,
-    invalidate: invalidation.invalidate,
-    invalidateEntities: invalidation.invalidateEntities,
-    instrumentSchema: plans.instrument,
+  const port: EnginePort = {
     planOf: plans.planOf,
     beginRequest: scopes.begin,
     requestScope: (context) => scopes.find(context),
     lookupOperation: operations.lookupOperation,
     storedResponse: operations.storedResponse,
     fillOperation: operations.fillOperation,
+  };
+  const cache: Cache = {
+    store,
+    invalidate: invalidation.invalidate,
+    invalidateEntities: invalidation.invalidateEntities,
+    instrumentSchema: plans.instrument,
+    ...port,
     deferInvalidations: invalidation.deferInvalidations,
     onInvalidate(listener) {
       return deliveries.add(listener);
@@ -277,4 +252,6 @@ export function createCache(options: CacheOptions = {}): Cache {
       return { undelivered: [...(result?.undelivered ?? [])] };
     },
   };
+  registerEnginePort(cache, port);
+  return cache;
 }

@@ -92,7 +92,7 @@ export function useCacheTag(source: AdapterSource, options: UseCacheTagOptions =
       const request = context.request;
       const wantsDebug = request ? adapter.wantsDebug(request.headers) : adapter.options.debugAlways === true;
       const scope = adapter.beginRequest(context, { debug: wantsDebug, collectTags: true });
-      const plan = args.schema ? (adapter.cache.planOf(args.schema) ?? adapter.serve(args.schema)) : undefined;
+      const plan = args.schema ? (adapter.planOf(args.schema) ?? adapter.serve(args.schema)) : undefined;
       const document = args.document as DocumentNode;
       const operationName = args.operationName ?? undefined;
       const policy = plan ? staticCachePolicy(plan, document, operationName) : undefined;
