@@ -21,9 +21,9 @@ export function createFieldReporter(stats: CacheStats): ReportField {
     if (event.outcome === 'hit') stats.hits++;
     else if (event.outcome === 'miss') stats.misses++;
     else stats.bypasses++;
-    if (event.outcome === 'bypass') scope.bypassed = true;
-    else if (plan.ttlMs < scope.minTtlMs) scope.minTtlMs = plan.ttlMs;
-    if (tags && scope.tags) for (const tag of tags) scope.tags.add(tag);
+    if (event.outcome === 'bypass') scope.markBypassed();
+    else scope.usedCachedField(plan.ttlMs);
+    if (tags) scope.addTags(tags);
     if (fieldChannel.hasSubscribers) fieldChannel.publish(event);
     if (scope.debug) {
       const record: FieldDebugRecord = {

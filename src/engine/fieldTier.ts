@@ -127,7 +127,7 @@ export function createFieldTier(deps: FieldTierDeps): FieldTier {
         const [tags, value, expiresAt] = decodeEntry(codec, lookup.read);
         report(scope, call, { coordinate: plan.coordinate, outcome: 'hit', key }, keyParts, tags);
         // A response stored from this hit must expire with the entry, not a full maxAge after it.
-        if (scope.operation && expiresAt !== undefined) scope.minTtlMs = Math.min(scope.minTtlMs, expiresAt - clock.now());
+        if (expiresAt !== undefined) scope.usedEntryExpiringAt(expiresAt, clock);
         return value;
       } catch (error) {
         failures.failed(error, 'Decoding a cache entry');

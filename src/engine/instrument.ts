@@ -98,8 +98,8 @@ export function createSchemaPlans(deps: InstrumentDeps): SchemaPlans {
         if (scope?.tags) {
           for (const template of templates) {
             const filled = fillTagTemplate(template, { $args: args, $parent: source });
-            if (filled.ok) for (const tag of filled.tags) scope.tags.add(tag);
-            else scope.bypassed = true;
+            if (filled.ok) scope.addTags(filled.tags);
+            else scope.markBypassed();
           }
         }
         return resolve(source, args, context, info);

@@ -39,6 +39,20 @@ export interface RequestScopeOptions {
   readonly refuseDynamicHints?: boolean;
 }
 
+/** Where an operation lookup that missed lets this request store its response. */
+export interface OperationFill {
+  readonly key: string;
+  readonly seq: StoreSeq;
+  /** True when the key is the PUBLIC one, shared by every session. */
+  readonly shared: boolean;
+  /** The maxAge of the operation by its static hints alone (a smaller one at run time came from a dynamic hint). */
+  readonly staticMaxAge: number;
+}
+
+/**
+ * The state of one request. Engine components hand state to each other only through its methods (the fields stay
+ * readable for adapters: debug records, tags, PRIVATE, unacknowledged invalidations).
+ */
 export class RequestScope {
   readonly lookups: DataLoader<string, Lookup>;
   readonly debug: FieldDebugRecord[] | undefined;
@@ -60,16 +74,7 @@ export class RequestScope {
   /** The smallest TTL of the cached fields the response used, in milliseconds. */
   minTtlMs = Number.POSITIVE_INFINITY;
   /** The operation-tier entry this request may fill, set by an operation lookup that missed. */
-  operation:
-    | {
-        readonly key: string;
-        readonly seq: StoreSeq;
-        /** True when the key is the PUBLIC one, shared by every session. */
-        readonly shared: boolean;
-        /** The maxAge of the operation by its static hints alone (a smaller one at run time came from a dynamic hint). */
-        readonly staticMaxAge: number;
-      }
-    | undefined;
+  operation: OperationFill | undefined;
 
   constructor(store: Store, options: RequestScopeOptions = {}) {
     this.lookups = new DataLoader(
@@ -83,5 +88,35 @@ export class RequestScope {
     this.debug = options.debug ? [] : undefined;
     this.tags = options.collectTags ? new Set() : undefined;
     this.refuseHints = options.refuseDynamicHints ?? false;
+  }
+
+  /** The response depends on these tags (kept only when tags are collected). */
+  addTags(tags: Iterable<string>): void {
+    if (this.tags) for (const tag of tags) this.tags.add(tag);
+  }
+
+  /** The response used a cached field: it lives no longer than the field's TTL. */
+  usedCachedField(ttlMs: number): void {
+    if (ttlMs < this.minTtlMs) this.minTtlMs = ttlMs;
+  }
+
+  /** A cached field bypassed the cache, or a tag could not be filled: the response must not be stored. */
+  markBypassed(): void {
+    this.bypassed = true;
+  }
+
+  /** A hit on an entry expiring at `expiresAt` (ms since the epoch): a response stored from it must expire with it. */
+  usedEntryExpiringAt(expiresAt: number, clock: { now(): number }): void {
+    if (this.operation) this.minTtlMs = Math.min(this.minTtlMs, expiresAt - clock.now());
+  }
+
+  /** The operation lookup missed: this request may store its response there. */
+  expectOperationFill(fill: OperationFill): void {
+    this.operation = fill;
+  }
+
+  /** The operation fill was made, or refused for good: nothing more to store for this request. */
+  endOperationFill(): void {
+    this.operation = undefined;
   }
 }

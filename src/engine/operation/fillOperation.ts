@@ -23,7 +23,7 @@ export function createFillOperation(
     const uncacheable = policy?.maxAge === 0 && operation.staticMaxAge > 0;
     if (uncacheable || (operation.shared && (policy?.scope === 'PRIVATE' || scope.hasPrivate))) {
       narrowedKeys.set(operation.key, uncacheable ? 'uncacheable' : 'private');
-      scope.operation = undefined;
+      scope.endOperationFill();
       return false;
     }
     // Only a cacheable policy is stored, to be told on later hits; a positive maxAge may shorten the TTL.
@@ -39,7 +39,7 @@ export function createFillOperation(
       failures.warnOnce(`operation-encode:${error.code}`, `An operation response could not be stored: ${error.message}`);
       return false;
     }
-    scope.operation = undefined;
+    scope.endOperationFill();
     fills.push({ key: operation.key, value: frame, tags: expandTags(tags), ttlMs, fetchSeq: operation.seq });
     stats.operationFills++;
     return true;

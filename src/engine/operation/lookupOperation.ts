@@ -61,7 +61,7 @@ export function createLookupOperation(deps: OperationTierDeps): (context: object
     const prefetched = fastPathMissOf(context);
     if (prefetched && prefetched.key === key) {
       stats.operationMisses++;
-      scope.operation = { key, seq: prefetched.seq, shared, staticMaxAge: staticMaxAgeOf(cachePlan, request) };
+      scope.expectOperationFill({ key, seq: prefetched.seq, shared, staticMaxAge: staticMaxAgeOf(cachePlan, request) });
       return { outcome: 'miss', key, reason: prefetched.read === 'stale' ? 'stale' : 'absent' };
     }
     let lookup: Awaited<ReturnType<Store['get']>>;
@@ -79,7 +79,7 @@ export function createLookupOperation(deps: OperationTierDeps): (context: object
         const { tags, body, policy } = decodeStoredOperation(codec, read);
         const data: unknown = (JSON.parse(textDecoder.decode(body)) as { data: unknown }).data;
         stats.operationHits++;
-        if (scope.tags) for (const tag of tags) scope.tags.add(tag);
+        scope.addTags(tags);
         return { outcome: 'hit', key, data, tags, ...(policy ? { policy } : {}) };
       } catch (error) {
         failures.failed(error, 'Decoding a stored operation');
@@ -87,7 +87,7 @@ export function createLookupOperation(deps: OperationTierDeps): (context: object
       }
     }
     stats.operationMisses++;
-    scope.operation = { key, seq: lookup.seq, shared, staticMaxAge: staticMaxAgeOf(cachePlan, request) };
+    scope.expectOperationFill({ key, seq: lookup.seq, shared, staticMaxAge: staticMaxAgeOf(cachePlan, request) });
     return { outcome: 'miss', key, reason };
   };
 }
