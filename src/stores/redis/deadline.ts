@@ -1,3 +1,4 @@
+/** A deadline around one Redis round trip, so a hung server costs a bounded wait and then a miss. */
 import { CacheTagError } from '../../errors.js';
 
 /**

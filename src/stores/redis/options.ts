@@ -1,3 +1,4 @@
+/** The Redis store's options: their defaults, beside each, and their validation at construction (naming the option). */
 import type { Cluster, Redis } from 'ioredis';
 import { type CacheTagError, invalidOption } from '../../errors.js';
 import { defaultMaxValueBytes } from '../../codec/codec.js';
