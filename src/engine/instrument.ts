@@ -125,9 +125,7 @@ export function createSchemaPlans(deps: InstrumentDeps): SchemaPlans {
       field.resolve = wrap(cachePlan, plan, original);
     }
     // In a Federation subgraph, each entity of an `_entities` request is cached as its own entry.
-    instrumentEntityResolution(cachePlan, (plan, resolve, source, args, context, info) =>
-      deps.resolveCached({ cachePlan, plan, resolve, source, args, context, info }),
-    );
+    instrumentEntityResolution(cachePlan, deps.resolveCached);
     plans.set(schema, cachePlan);
     latestPlan = cachePlan;
     instrumentedSchemas++;

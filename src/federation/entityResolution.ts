@@ -4,23 +4,17 @@
  * the type's reference resolver. The type's reference resolver is wrapped rather than `Query._entities`, so
  * `@apollo/subgraph` keeps answering everything else (unknown typenames, interfaces, `__typename`) exactly as it does.
  */
-import { type GraphQLFieldResolver, type GraphQLInterfaceType, type GraphQLObjectType, type GraphQLResolveInfo, isInterfaceType, isObjectType } from 'graphql';
+import { type GraphQLInterfaceType, type GraphQLObjectType, type GraphQLResolveInfo, isInterfaceType, isObjectType } from 'graphql';
 import type { CachePlan, FieldPlan } from '../engine/plan.js';
+import type { FieldCall } from '../engine/fieldCall.js';
 import { directiveNamesOf } from '../directives/link.js';
 import { hasNoPrivate } from '../engine/privacy.js';
 import { entityCacheControl } from './entityCacheControl.js';
 import { entityKeysOf, matchKey, type EntityKey } from './entityKeys.js';
 import { isSubgraphSchema, referenceResolverOf, setReferenceResolver, type ReferenceResolver } from './subgraph.js';
 
-/** The engine's cached resolution of one field, as `createCache` runs it (lookup, single flight, fill). */
-export type ResolveCached = (
-  plan: FieldPlan,
-  resolve: GraphQLFieldResolver<unknown, unknown>,
-  source: unknown,
-  args: Record<string, unknown>,
-  context: unknown,
-  info: GraphQLResolveInfo,
-) => Promise<unknown>;
+/** The engine's cached resolution of one field (lookup, single flight, fill), given one resolver call. */
+export type ResolveCached = (call: FieldCall) => Promise<unknown>;
 
 const ORIGINAL = Symbol('cachetag.originalReferenceResolver');
 type Wrapped = ReferenceResolver & { [ORIGINAL]?: ReferenceResolver };
@@ -98,7 +92,7 @@ function wrapReferenceResolver(
     };
     const resolve = async (_source: unknown, _args: unknown, ctx: unknown, resolveInfo: GraphQLResolveInfo) =>
       withoutHiddenTypename(await original(reference, ctx, resolveInfo));
-    return resolveCached(isEntityKey ? byEntityKey : byOtherKey, resolve, reference, args, context, entityInfo);
+    return resolveCached({ cachePlan, plan: isEntityKey ? byEntityKey : byOtherKey, resolve, source: reference, args, context, info: entityInfo });
   };
   wrapped[ORIGINAL] = original;
   return wrapped;
