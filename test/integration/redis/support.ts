@@ -23,7 +23,8 @@ export async function openStore(t: TestContext, target: StoreTarget, options: Pa
     await store.close();
     if (target.admin && target.admin.status === 'ready') await deletePrefix(target.admin, prefix).catch(() => {});
   });
-  if (!(await store.whenConnected())) throw new Error('the Redis store did not connect');
+  // A cluster that has just formed may take a few seconds to answer every shard's first check on a busy machine.
+  if (!(await store.whenConnected(15_000))) throw new Error('the Redis store did not connect within 15 s');
   return store;
 }
 
