@@ -56,7 +56,7 @@ export {
 export type { Store, StoreCloseResult, StoreEntry, StoreHost, StoreLookup, StoreMiss, StoreRead, StoreSeq } from './stores/types.js';
 export { createCodec, defaultCompressAboveBytes, defaultMaxValueBytes, CODEC_FORMAT_VERSION, type Codec, type CodecOptions } from './codec/codec.js';
 export { ancestorsAndSelf, assertValidTag, entityTag, escapeTagSegment, expandTags, isValidTag, TAG_SEPARATOR } from './tags/hierarchy.js';
-export { encodeTagForHeader, tagsHeaderValue } from './http/tagsHeader.js';
+export { encodeTagForHeader, tagsHeaderSeparator, tagsHeaderValue } from './http/tagsHeader.js';
 export { narrowCacheControl } from './http/cacheControlHeader.js';
 export {
   defaultCsrfPreventionRequestHeaders,

@@ -185,7 +185,7 @@ function build(cache: Cache, options: FastPathOptions, served: Served): CacheTag
     },
     tagsHeader(scope) {
       if (!tagsHeaderName || !scope.tags || scope.tags.size === 0) return undefined;
-      return [tagsHeaderName, tagsHeaderValue(scope.tags)];
+      return [tagsHeaderName, tagsHeaderValue(scope.tags, tagsHeaderName)];
     },
     with(extra) {
       validateOptions(extra);

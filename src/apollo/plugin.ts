@@ -12,7 +12,7 @@ import type { Cache, OperationOutcome, StoredResponse, StoredResponseRequest } f
 import { staticCachePolicy } from '../engine/policy.js';
 import { createAdapter, type CacheTagAdapter } from '../adapter/adapter.js';
 import { narrowCacheControl } from '../http/cacheControlHeader.js';
-import { tagsHeaderValue } from '../http/tagsHeader.js';
+import { tagsHeaderSeparator, tagsHeaderValue } from '../http/tagsHeader.js';
 import { describeOperation } from '../adapter/describeOperation.js';
 
 /** The request header that turns debug output on, when {@link ApolloPluginOptions.debug} is `'header'`. */
@@ -205,8 +205,9 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
           }
           if (tagsHeader && scope.tags && scope.tags.size > 0 && operation?.operation === 'query') {
             const listed = response.http.headers.get(tagsHeader);
-            const value = tagsHeaderValue(scope.tags);
-            response.http.headers.set(tagsHeader, listed ? [...new Set([...listed.split(' '), ...value.split(' ')])].join(' ') : value);
+            const separator = tagsHeaderSeparator(tagsHeader);
+            const value = tagsHeaderValue(scope.tags, tagsHeader);
+            response.http.headers.set(tagsHeader, listed ? [...new Set([...listed.split(separator), ...value.split(separator)])].join(separator) : value);
           }
         },
       };

@@ -142,7 +142,7 @@ export function useCacheTag(source: AdapterSource, options: UseCacheTagOptions =
       if (!state) return;
       if (state.cacheControl) response.headers.set('cache-control', state.cacheControl);
       const tagsHeader = adapter.options.tagsHeader;
-      if (tagsHeader && state.tags && state.tags.size > 0) response.headers.set(tagsHeader, tagsHeaderValue(state.tags));
+      if (tagsHeader && state.tags && state.tags.size > 0) response.headers.set(tagsHeader, tagsHeaderValue(state.tags, tagsHeader));
     },
   };
 }

@@ -156,7 +156,7 @@ export function screenRequest(request: FastPathRequest, options: ScreenOptions =
  */
 export function fastPathHeaders(contentType: string, stored: StoredResponse, options: { readonly tagsHeader?: string } = {}): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': contentType, 'cache-control': stored.cacheControl ?? 'no-store' };
-  if (options.tagsHeader && stored.tags.length > 0) headers[options.tagsHeader.toLowerCase()] = tagsHeaderValue(stored.tags);
+  if (options.tagsHeader && stored.tags.length > 0) headers[options.tagsHeader.toLowerCase()] = tagsHeaderValue(stored.tags, options.tagsHeader);
   return headers;
 }
 

@@ -25,11 +25,25 @@ export function encodeTagForHeader(tag: string): string {
   return out;
 }
 
+/** Headers whose CDN splits the list on commas: Cloudflare's `Cache-Tag` and Akamai's `Edge-Cache-Tag`. */
+const COMMA_SEPARATED = new Set(['cache-tag', 'edge-cache-tag']);
+
+/**
+ * How a CDN splits the tags header named `headerName`: on commas for `Cache-Tag` (Cloudflare) and `Edge-Cache-Tag`
+ * (Akamai), on spaces otherwise (`Surrogate-Key`, Fastly's, and any other name). Cloudflare reads a space as part of
+ * a tag, so a space-separated `Cache-Tag` would be one long tag that no purge matches.
+ */
+export function tagsHeaderSeparator(headerName?: string): ',' | ' ' {
+  return headerName !== undefined && COMMA_SEPARATED.has(headerName.toLowerCase()) ? ',' : ' ';
+}
+
 /**
  * The value of a tags header for a response that depends on `tags`: each tag and its ancestors (`Store:1:products`
  * brings `Store` and `Store:1`, so a purge by `Store:1`, by a type name or by a fallback prefix matches, as an
- * invalidation of those tags does), each encoded with {@link encodeTagForHeader}, space-separated.
+ * invalidation of those tags does), each encoded with {@link encodeTagForHeader}, separated as the CDN reading
+ * `headerName` splits them ({@link tagsHeaderSeparator}: commas for `Cache-Tag`, spaces for `Surrogate-Key` and
+ * by default).
  */
-export function tagsHeaderValue(tags: Iterable<string>): string {
-  return expandTags(tags).map(encodeTagForHeader).join(' ');
+export function tagsHeaderValue(tags: Iterable<string>, headerName?: string): string {
+  return expandTags(tags).map(encodeTagForHeader).join(tagsHeaderSeparator(headerName));
 }

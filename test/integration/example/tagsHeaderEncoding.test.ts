@@ -61,3 +61,35 @@ for (const fastPath of [true, false]) {
     }
   });
 }
+
+test("a Cache-Tag header (Cloudflare, Akamai's Edge-Cache-Tag) is comma-separated; Surrogate-Key and other names, space-separated", () => {
+  assert.equal(tagsHeaderValue(['Store:1:products', 'Product:a b'], 'Cache-Tag'), 'Store,Store:1,Store:1:products,Product,Product:a%20b');
+  assert.equal(tagsHeaderValue(['Product:1'], 'edge-cache-tag'), 'Product,Product:1');
+  assert.equal(tagsHeaderValue(['Product:1'], 'Surrogate-Key'), 'Product Product:1');
+  assert.equal(tagsHeaderValue(['Product:1'], 'X-Tags'), 'Product Product:1');
+});
+
+for (const fastPath of [true, false]) {
+  test(`${fastPath ? 'the fast path' : 'Apollo'}: tagsHeader 'Cache-Tag' sends one comma-separated list Cloudflare can purge by`, async () => {
+    const shop = await createShop({ fastPath, plugin: { tagsHeader: 'Cache-Tag' } });
+    try {
+      const { port } = await shop.listen(0);
+      for (let round = 0; round < 2; round++) {
+        const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: `{ store(id: "1") { name products { name } } product(id: "a b") { name } }` }),
+        });
+        assert.equal(response.status, 200);
+        await shop.cache.idle();
+        const header = response.headers.get('cache-tag') ?? '';
+        assert.doesNotMatch(header, / /, `no space in ${header}`);
+        const tags = new Set(header.split(','));
+        for (const tag of ['Store', 'Store:1', 'Store:1:products', 'Product', 'Product:a%20b']) assert.ok(tags.has(tag), `${tag} in ${header}`);
+        assert.equal(response.headers.get('surrogate-key'), null);
+      }
+    } finally {
+      await shop.stop();
+    }
+  });
+}
