@@ -27,7 +27,7 @@ import { shardOf } from './layout.js';
 import type { RedisStore } from './redisStore.js';
 import { createSequenceGaps } from './sequenceGaps.js';
 import { parseSeqVector, type ShardSeq } from './seqVector.js';
-import { normalizeTag } from './shardOperations.js';
+import { normalizeTag } from './shardCalls.js';
 
 /** Strict mode: how long after finding held entries moved a `get` reads every key in one round, in milliseconds. */
 const READ_ALL_AFTER_MOVE_MS = 50;

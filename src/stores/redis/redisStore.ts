@@ -138,7 +138,7 @@
  *   a lookup reads at most `maxValueBytes` plus the metadata limit per key,
  *   whatever is stored there.
  */
-import { CacheTagError, UnacknowledgedInvalidationError } from '../../errors.js';
+import { type CacheTagError, UnacknowledgedInvalidationError } from '../../errors.js';
 import type { Store, StoreSeq } from '../types.js';
 import { type BreakerState, type BreakerTicket, createBreaker } from './breaker.js';
 import { openConnection } from './connection.js';
@@ -148,8 +148,11 @@ import { createLeases } from './leases.js';
 import { type LocalTierStats, withLocalTier } from './localTier.js';
 import { type RedisStoreOptions, resolveOptions, warnOnceTo } from './options.js';
 import { createPendingInvalidations } from './pendingInvalidations.js';
+import { createReadiness } from './readiness.js';
 import { createShardGuard } from './shardGuard.js';
-import { createShardOperations, isReplyMismatch, normalizeTag } from './shardOperations.js';
+import { isReplyMismatch, normalizeTag } from './shardCalls.js';
+import { createShardOperations } from './shardOperations.js';
+import { asUnavailable, unacknowledged, unavailable } from './storeErrors.js';
 
 /** The Redis store with its introspection helpers (for metrics and tests). */
 export interface RedisStore extends Store {
@@ -203,19 +206,10 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     guard.isolating ? call(performance.now() + ms) : withDeadline(call(Number.POSITIVE_INFINITY), ms, what);
   const pending = createPendingInvalidations(deliver);
   let closed = false;
+  // Before the connection is ready (startup, reconnection) a call fails at once without waiting (readiness.ts).
+  const { notConnected, whenConnected } = createReadiness(connection, epochs, guard, () => closed);
   // Replaced by attach() with the cache's logger, unless the user chose an onError.
   let report = o.onError;
-
-  /**
-   * Before the connection is ready (startup, reconnection) a call fails at
-   * once without waiting; such failures cost nothing, so they do not count
-   * against the breaker.
-   */
-  function notConnected(): string | undefined {
-    if (client.status !== 'ready') return `not connected to Redis (connection ${client.status})`;
-    // Several shards wait for their epoch check one by one (shardGuard.ts).
-    return epochs.done || guard.isolating ? undefined : 'connected to Redis, checking it was not restarted from an older state';
-  }
 
   function failed(ticket: BreakerTicket, error: unknown): void {
     const opened = breaker.failure(ticket);
@@ -255,20 +249,6 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
   async function deliver(tags: readonly string[]): Promise<readonly string[]> {
     return (await attemptInvalidate(tags)).acknowledged;
-  }
-
-  async function whenConnected(timeoutMs = 5000): Promise<boolean> {
-    const until = performance.now() + timeoutMs;
-    while (notConnected() !== undefined || !guard.allChecked) {
-      if (closed || performance.now() > until) return notConnected() === undefined && guard.isolating;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    // Connected; also let the script loads finish (within the time left),
-    // so that the first lookup does not ship and compile a script.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([connection.scriptsLoaded(), new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, until - performance.now()))))]);
-    clearTimeout(timer);
-    return true;
   }
 
   const store: RedisStore = {
@@ -399,23 +379,4 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   if (o.leases) store.acquire = createLeases(connection, o.prefix, o.shards, o.leases.waitMs, (keys) => store.get(keys));
   // The optional in-process tier wraps the store (localTier.ts).
   return o.local ? withLocalTier(store, o.local, { client: o.client, prefix: o.prefix, shardCount: o.shards }) : store;
-}
-
-function unacknowledged(missed: readonly string[], requested: readonly string[], why: string, cause?: unknown): UnacknowledgedInvalidationError {
-  return new UnacknowledgedInvalidationError(
-    `Redis store: Redis did not acknowledge the invalidation of ${missed.length} tag(s) (of ${requested.length} asked for): ${why}. They are kept pending in this process, which retries them in order and serves no cached read of them meanwhile; other processes may serve them until a retry lands.`,
-    missed,
-    requested,
-    cause === undefined ? undefined : { cause },
-  );
-}
-
-function unavailable(message: string): CacheTagError {
-  return new CacheTagError('STORE_UNAVAILABLE', `Redis store: ${message}.`);
-}
-
-function asUnavailable(error: unknown, operation: string): CacheTagError {
-  if (error instanceof CacheTagError && error.code === 'STORE_UNAVAILABLE') return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new CacheTagError('STORE_UNAVAILABLE', `Redis store: ${operation} failed: ${message}`, { cause: error });
 }

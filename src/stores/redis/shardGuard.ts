@@ -7,7 +7,7 @@
  * shard) needs none of this: the store's own breaker and deadlines cover it,
  * and the guard passes calls through.
  */
-import { CacheTagError } from '../../errors.js';
+import { unavailable } from './storeErrors.js';
 import { type Breaker, type BreakerState, createBreaker } from './breaker.js';
 import { withDeadline } from './deadline.js';
 
@@ -68,8 +68,4 @@ export function createShardGuard(shardCount: number, threshold: number, cooldown
       return unchecked.size === 0;
     },
   };
-}
-
-function unavailable(message: string): CacheTagError {
-  return new CacheTagError('STORE_UNAVAILABLE', `Redis store: ${message}.`);
 }

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { onCleanup, ownRedisOrSkip, uniquePrefix } from '../../helpers/redis.js';
-import { MAX_TAGS_PER_SCRIPT } from '../../../src/stores/redis/shardOperations.js';
+import { MAX_TAGS_PER_SCRIPT } from '../../../src/stores/redis/shardFill.js';
 import { entry, entryKey, openStore } from './support.js';
 
 test('a fill of four lists of 10,000 tagged entities runs in bounded scripts and starves no read', async (t) => {
