@@ -3,7 +3,7 @@
  * in the request scope, where a fresh response may be stored and the sequence that fences it.
  */
 import { CacheTagError } from '../../errors.js';
-import type { Store } from '../../stores/types.js';
+import type { Store, StoreSeq } from '../../stores/types.js';
 import type { CachePlan } from '../plan.js';
 import { staticCachePolicy } from '../policy.js';
 import { analyzeOperation, operationKey } from './eligibility.js';
@@ -58,8 +58,31 @@ export function createLookupOperation(deps: OperationTierDeps): (context: object
       return bypass('the variables cannot be keyed');
     }
     const scope = scopes.of(context);
+    const hit = (frame: Uint8Array): OperationOutcome => {
+      const { tags, body, policy } = decodeStoredOperation(codec, frame);
+      const data: unknown = (JSON.parse(textDecoder.decode(body)) as { data: unknown }).data;
+      stats.operationHits++;
+      scope.addTags(tags);
+      return { outcome: 'hit', key, data, tags, ...(policy ? { policy } : {}) };
+    };
+    /**
+     * Across processes (Store.acquire, e.g. the Redis store's leases): another instance may be executing this
+     * operation; its stored response is served instead of executing again. Undefined: execute (this process holds
+     * the lease, waited long enough, or the response it was handed does not decode).
+     */
+    const leasedHit = async (seq: StoreSeq): Promise<OperationOutcome | undefined> => {
+      const leased = store.acquire && (await store.acquire(key, seq));
+      if (!leased) return undefined;
+      try {
+        return hit(leased);
+      } catch {
+        return undefined;
+      }
+    };
     const prefetched = fastPathMissOf(context);
     if (prefetched && prefetched.key === key) {
+      const leased = await leasedHit(prefetched.seq);
+      if (leased) return leased;
       stats.operationMisses++;
       scope.expectOperationFill({ key, seq: prefetched.seq, shared, staticMaxAge: staticMaxAgeOf(cachePlan, request) });
       return { outcome: 'miss', key, reason: prefetched.read === 'stale' ? 'stale' : 'absent' };
@@ -76,15 +99,15 @@ export function createLookupOperation(deps: OperationTierDeps): (context: object
     let reason: 'absent' | 'stale' | 'corrupt' = read === 'stale' ? 'stale' : 'absent';
     if (read !== undefined && typeof read !== 'string') {
       try {
-        const { tags, body, policy } = decodeStoredOperation(codec, read);
-        const data: unknown = (JSON.parse(textDecoder.decode(body)) as { data: unknown }).data;
-        stats.operationHits++;
-        scope.addTags(tags);
-        return { outcome: 'hit', key, data, tags, ...(policy ? { policy } : {}) };
+        return hit(read);
       } catch (error) {
         failures.failed(error, 'Decoding a stored operation');
         reason = 'corrupt';
       }
+    }
+    if (reason !== 'corrupt') {
+      const leased = await leasedHit(lookup.seq);
+      if (leased) return leased;
     }
     stats.operationMisses++;
     scope.expectOperationFill({ key, seq: lookup.seq, shared, staticMaxAge: staticMaxAgeOf(cachePlan, request) });

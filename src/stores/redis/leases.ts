@@ -54,22 +54,47 @@ export function createLeases(
     return (await client.set(leaseKey, value, 'PX', waitMs)) === 'OK';
   }
 
-  return async (key, seq) => {
-    if (client.status !== 'ready') return undefined;
-    const leaseKey = `${shards[shardOf(key, shardCount)]!.hashTag}:l:${key}`;
+  /**
+   * Takes the lease or waits on it: the holder's fill, `'held'` once this process holds it (at once, or after it
+   * lapsed: holder dead or slow), `'gaveUp'` when `waitMs` ran out or Redis failed.
+   */
+  async function waitFor(key: string, leaseKey: string, seq: string): Promise<Uint8Array | 'held' | 'gaveUp'> {
     const until = performance.now() + waitMs;
     try {
-      if (await take(leaseKey, String(seq))) return undefined;
+      if (await take(leaseKey, seq)) return 'held';
       while (performance.now() < until) {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         const value = (await get([key])).values[0];
         if (value instanceof Uint8Array) return value;
         // The holder's lease lapsed without a fill (died or slow): take over.
-        if ((await client.exists(leaseKey)) === 0 && (await take(leaseKey, String(seq)))) return undefined;
+        if ((await client.exists(leaseKey)) === 0 && (await take(leaseKey, seq))) return 'held';
       }
     } catch {
       // Leases are an optimisation: any failure means "resolve it yourself".
     }
-    return undefined;
+    return 'gaveUp';
+  }
+
+  // Callers of one process asking for the same key at the same sequence share one attempt: the operation tier has no
+  // in-process single flight in front of it, and a thousand requests taking or polling the lease each would swamp Redis.
+  const waits = new Map<string, Promise<Uint8Array | 'held' | 'gaveUp'>>();
+
+  return async function acquire(key: string, seq: StoreSeq): Promise<Uint8Array | undefined> {
+    if (client.status !== 'ready') return undefined;
+    const id = `${String(seq)}|${key}`;
+    const joined = waits.get(id);
+    if (joined !== undefined) {
+      const outcome = await joined;
+      if (outcome instanceof Uint8Array) return outcome;
+      // The caller that started the attempt holds the lease and resolves: wait for its fill, as other processes do.
+      // After a wait that gave up, resolve (waiting again would queue joiners waitMs behind each other).
+      return outcome === 'held' ? acquire(key, seq) : undefined;
+    }
+    const leaseKey = `${shards[shardOf(key, shardCount)]!.hashTag}:l:${key}`;
+    const attempt = waitFor(key, leaseKey, String(seq));
+    waits.set(id, attempt);
+    const outcome = await attempt;
+    waits.delete(id);
+    return outcome instanceof Uint8Array ? outcome : undefined;
   };
 }

@@ -17,6 +17,8 @@ const store = createRedisStore({
   prefix,
   readTimeoutMs: 2000,
   writeTimeoutMs: 2000,
+  // A loaded machine may starve a socket for a second: that must not read as Redis gone.
+  socketTimeoutMs: 10_000,
   ...(leases === '1' ? { leases: { waitMs: 2000 } } : {}),
   ...(local === 'none' ? {} : { local: { mode: local as 'strict' | 'fast' } }),
 });
