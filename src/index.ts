@@ -53,6 +53,10 @@ export {
   type MemoryStoreOptions,
   type Clock,
 } from './stores/memory.js';
+export { withDeadline, defaultReadTimeoutMs, defaultWriteTimeoutMs, type DeadlineOptions } from './stores/wrappers/withDeadline.js';
+export { withBreaker, defaultBreakerThreshold, defaultBreakerCooldownMs, type BreakerOptions, type BreakerStore } from './stores/wrappers/withBreaker.js';
+export type { BreakerState } from './stores/wrappers/breaker.js';
+export type { DeadlineTimers } from './stores/wrappers/deadline.js';
 export type { Store, StoreCloseResult, StoreEntry, StoreHost, StoreLookup, StoreMiss, StoreRead, StoreSeq } from './stores/types.js';
 export { createCodec, defaultCompressAboveBytes, defaultMaxValueBytes, CODEC_FORMAT_VERSION, type Codec, type CodecOptions } from './codec/codec.js';
 export { ancestorsAndSelf, assertValidTag, entityTag, escapeTagSegment, expandTags, isValidTag, TAG_SEPARATOR } from './tags/hierarchy.js';

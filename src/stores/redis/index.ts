@@ -18,7 +18,7 @@ export {
   type RedisStoreOperation,
   type RedisStoreOptions,
 } from './options.js';
-export type { BreakerState } from './breaker.js';
+export type { BreakerState } from '../wrappers/breaker.js';
 export {
   defaultLocalGapMs,
   defaultLocalMaxAgeMs,

@@ -3,6 +3,11 @@ import type { Cluster, Redis } from 'ioredis';
 import { type CacheTagError, invalidOption } from '../../errors.js';
 import { defaultMaxValueBytes } from '../../codec/codec.js';
 import { type LeaseOptions, resolveLeaseOptions } from './leases.js';
+import { defaultBreakerCooldownMs, defaultBreakerThreshold } from '../wrappers/withBreaker.js';
+import { defaultReadTimeoutMs, defaultWriteTimeoutMs } from '../wrappers/withDeadline.js';
+
+// The deadlines and breaker are those of the store wrappers (withDeadline.ts, withBreaker.ts), with their defaults.
+export { defaultBreakerCooldownMs, defaultBreakerThreshold, defaultReadTimeoutMs, defaultWriteTimeoutMs };
 import { type LocalTierOptions, type ResolvedLocalTierOptions, resolveLocalTierOptions } from './localTierOptions.js';
 
 /** Default key prefix. */
@@ -11,14 +16,6 @@ export const defaultPrefix = 'cachetag';
 export const defaultStandaloneShards = 1;
 /** Default number of shards for a Redis Cluster: enough to spread over a dozen primaries or so. */
 export const defaultClusterShards = 16;
-/** Default deadline of `get`, in milliseconds. */
-export const defaultReadTimeoutMs = 50;
-/** Default deadline of `set` and `invalidate`, in milliseconds. */
-export const defaultWriteTimeoutMs = 250;
-/** Consecutive failures that open the circuit breaker. */
-export const defaultBreakerThreshold = 5;
-/** How long the open breaker refuses calls before it lets one probe through, in milliseconds. */
-export const defaultBreakerCooldownMs = 1000;
 /**
  * The least extra lifetime of tag records beyond the entries that depend on
  * them, in milliseconds: a record written for an entry of TTL t lives

@@ -140,9 +140,9 @@
  */
 import { type CacheTagError, UnacknowledgedInvalidationError } from '../../errors.js';
 import type { Store, StoreSeq } from '../types.js';
-import { type BreakerState, type BreakerTicket, createBreaker } from './breaker.js';
+import { type BreakerState, type BreakerTicket, createBreaker } from '../wrappers/breaker.js';
 import { openConnection } from './connection.js';
-import { withDeadline } from './deadline.js';
+import { raceDeadline } from '../wrappers/deadline.js';
 import { createEpochCheck } from './epochCheck.js';
 import { createLeases } from './leases.js';
 import { type LocalTierStats, withLocalTier } from './localTier.js';
@@ -203,7 +203,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const breaker = createBreaker(guard.isolating ? Number.MAX_SAFE_INTEGER : o.breakerThreshold, o.breakerCooldownMs);
   /** Runs a shards call under the store's deadline (one shard) or under the shards' own deadlines (several). */
   const bounded = <T>(call: (until: number) => Promise<T>, ms: number, what: string): Promise<T> =>
-    guard.isolating ? call(performance.now() + ms) : withDeadline(call(Number.POSITIVE_INFINITY), ms, what);
+    guard.isolating ? call(performance.now() + ms) : raceDeadline(call(Number.POSITIVE_INFINITY), ms, what);
   const pending = createPendingInvalidations(deliver);
   let closed = false;
   // Before the connection is ready (startup, reconnection) a call fails at once without waiting (readiness.ts).
@@ -369,7 +369,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       closed = true;
       epochs.stop();
       try {
-        await withDeadline(client.quit(), o.writeTimeoutMs, 'close');
+        await raceDeadline(client.quit(), o.writeTimeoutMs, 'close');
       } catch {
         client.disconnect();
       }

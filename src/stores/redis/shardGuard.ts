@@ -8,8 +8,8 @@
  * and the guard passes calls through.
  */
 import { unavailable } from './storeErrors.js';
-import { type Breaker, type BreakerState, createBreaker } from './breaker.js';
-import { withDeadline } from './deadline.js';
+import { type Breaker, type BreakerState, createBreaker } from '../wrappers/breaker.js';
+import { raceDeadline } from '../wrappers/deadline.js';
 
 export interface ShardGuard {
   /** True when shards fail one by one (a cluster); false when the store's own breaker and deadlines apply. */
@@ -50,7 +50,7 @@ export function createShardGuard(shardCount: number, threshold: number, cooldown
       const ticket = breakers[shard]!.allow();
       if (ticket === undefined) throw unavailable(`the circuit breaker of shard ${shard} is open after ${threshold} consecutive failures`);
       try {
-        const result = await withDeadline(call(), Math.max(1, Math.round(until - performance.now())), `${what} on shard ${shard}`);
+        const result = await raceDeadline(call(), Math.max(1, Math.round(until - performance.now())), `${what} on shard ${shard}`);
         if (breakers[shard]!.success(ticket)) recovered();
         return result;
       } catch (error) {

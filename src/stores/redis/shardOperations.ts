@@ -6,7 +6,7 @@
  */
 import type { StoreEntry, StoreLookup, StoreSeq } from '../types.js';
 import type { StoreConnection } from './connection.js';
-import { withDeadline } from './deadline.js';
+import { raceDeadline } from '../wrappers/deadline.js';
 import { shardOf } from './layout.js';
 import { storeScripts } from './scripts.js';
 import { createShardCalls, type PendingTags } from './shardCalls.js';
@@ -48,7 +48,7 @@ export function createShardOperations(connection: StoreConnection, options: Shar
       shards.map(async (shard) => {
         try {
           const call = connection.run(storeScripts.checkEpoch, 1, shard.seqKey, ...commonArgs(shard, nonce));
-          replyHead(await withDeadline(call, Math.max(1, Math.round(until - performance.now())), `epoch check of shard ${shard.index}`), nonce, shard.index);
+          replyHead(await raceDeadline(call, Math.max(1, Math.round(until - performance.now())), `epoch check of shard ${shard.index}`), nonce, shard.index);
           guard.checked(shard.index);
         } catch (error) {
           failure ??= { reason: error };

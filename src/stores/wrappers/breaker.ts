@@ -1,8 +1,9 @@
 /**
  * A circuit breaker: after `threshold` consecutive failures it opens and
- * refuses calls, so a dead or drowning Redis costs the caller nothing; after
- * `cooldownMs` it lets exactly one call through as a probe (half-open), whose
- * outcome closes it again or restarts the cooldown.
+ * refuses calls, so a dead or drowning backend costs the caller nothing;
+ * after `cooldownMs` it lets exactly one call through as a probe (half-open),
+ * whose outcome closes it again or restarts the cooldown. Used by the
+ * `withBreaker` store wrapper and, one per shard, by the Redis store.
  */
 
 /**
