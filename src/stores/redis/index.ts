@@ -32,3 +32,6 @@ export {
 export type { LocalTierStats } from './localTier.js';
 export { defaultLeaseWaitMs, type LeaseOptions } from './leases.js';
 export { STORE_FORMAT_VERSION } from './layout.js';
+export { invalidationChannel, parseInvalidationMessage, type InvalidationMessage } from './invalidationBroadcast.js';
+export { defaultSource } from './invalidationPublish.js';
+export type { HlcTimestamp } from './hlc.js';

@@ -1,22 +1,32 @@
 /**
- * Fast mode's broadcast of invalidations over Redis pub/sub, on the channel
- * `<prefix>:invalidations`: each acknowledged invalidation is published with
- * the shards it raised (epoch and counter) and a Hybrid Logical Clock
- * timestamp. Pub/sub is at-most-once, so receivers also resynchronise
- * passively (sequenceGaps.ts). The subscriber is pinged; while it is down or
- * silent the broadcast is "unhealthy" and the tier must flush and bypass.
+ * The broadcast of invalidations over Redis pub/sub, on the channel
+ * `<prefix>:invalidations`. Every store publishes each invalidation Redis
+ * acknowledges, whatever its mode: the invalidate script itself publishes, one
+ * message per shard it raised (epoch and counter), with a Hybrid Logical Clock
+ * timestamp and the publishing instance's label, so retried invalidations are
+ * published too and the message can never announce a raise that did not happen.
+ * Fast mode's tier subscribes here; pub/sub is at-most-once, so it also
+ * resynchronises passively (sequenceGaps.ts). The subscriber is pinged; while it
+ * is down or silent the broadcast is "unhealthy" and the tier must flush and bypass.
  */
-import { randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
-import { createHybridLogicalClock, type HlcTimestamp, isHlcTimestamp } from './hlc.js';
+import { type HlcTimestamp, type HybridLogicalClock, isHlcTimestamp } from './hlc.js';
 
-/** One broadcast invalidation. */
+/** The channel every store of `prefix` publishes its acknowledged invalidations on. */
+export function invalidationChannel(prefix: string): string {
+  return `${prefix}:invalidations`;
+}
+
+/** One broadcast invalidation: the part of an invalidation one shard acknowledged. */
 export interface InvalidationMessage {
-  /** The publishing instance (a receiver ignores its own). */
+  /** The publishing store (random, one per store object). */
   readonly from: string;
+  /** The publishing instance's label: the store's `source` option, default `${hostname}:${pid}` (the CLI: `cachetag-cli`). */
+  readonly source: string;
   readonly hlc: HlcTimestamp;
+  /** The invalidated tags that this shard holds. */
   readonly tags: readonly string[];
-  /** `[shard, epoch, counter]` of every shard the invalidation raised. */
+  /** `[shard, epoch, counter]` of the shard raised (empty when `reset`). */
   readonly shards: readonly (readonly [number, string, number])[];
   /** True when the shards' counters were reset (Redis out of memory): receivers flush. */
   readonly reset?: boolean;
@@ -24,7 +34,6 @@ export interface InvalidationMessage {
 
 export interface InvalidationBroadcast {
   readonly healthy: boolean;
-  publish(message: Omit<InvalidationMessage, 'from' | 'hlc'>): void;
   close(): Promise<void>;
 }
 
@@ -34,21 +43,27 @@ export interface BroadcastHandlers {
   health(healthy: boolean): void;
 }
 
-export function openInvalidationBroadcast(template: Redis | Cluster, prefix: string, pingMs: number, handlers: BroadcastHandlers): InvalidationBroadcast {
-  const channel = `${prefix}:invalidations`;
-  const id = randomBytes(8).toString('hex');
-  const hlc = createHybridLogicalClock();
+/**
+ * Subscribes to the invalidations of `prefix`. Every message is handed over, this store's own included: those of
+ * its retried invalidations reach the tier only this way. `hlc` is the store's clock, which publishes with it.
+ */
+export function subscribeToInvalidations(
+  template: Redis | Cluster,
+  prefix: string,
+  pingMs: number,
+  hlc: HybridLogicalClock,
+  handlers: BroadcastHandlers,
+): InvalidationBroadcast {
+  const channel = invalidationChannel(prefix);
   const settings = { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResubscribe: true, connectTimeout: pingMs };
   const duplicate = (): Redis | Cluster =>
     (template as { isCluster?: boolean }).isCluster === true
       ? (template as Cluster).duplicate([], { redisOptions: settings, enableOfflineQueue: false })
       : (template as Redis).duplicate(settings);
-  const publisher = duplicate();
   const subscriber = duplicate();
   let healthy = false;
   let subscribed = false;
   let closed = false;
-  publisher.on('error', () => {});
   subscriber.on('error', () => {});
 
   function setHealthy(next: boolean): void {
@@ -74,8 +89,8 @@ export function openInvalidationBroadcast(template: Redis | Cluster, prefix: str
   }
   subscriber.on('message', (from: string, text: string) => {
     if (from !== channel) return;
-    const message = parse(text);
-    if (message === undefined || message.from === id) return;
+    const message = parseInvalidationMessage(text);
+    if (message === undefined) return;
     hlc.receive(message.hlc);
     handlers.message(message);
   });
@@ -106,29 +121,23 @@ export function openInvalidationBroadcast(template: Redis | Cluster, prefix: str
     get healthy() {
       return healthy;
     },
-    publish(message) {
-      const full: InvalidationMessage = { ...message, from: id, hlc: hlc.now() };
-      // At most once: a lost publish is a gap the receivers close by themselves.
-      (publisher as Redis).publish(channel, JSON.stringify(full)).catch(() => {});
-    },
     async close() {
       closed = true;
       clearInterval(pinger);
-      for (const client of [publisher, subscriber]) {
-        try {
-          client.disconnect();
-        } catch {
-          // Closing is best effort.
-        }
+      try {
+        subscriber.disconnect();
+      } catch {
+        // Closing is best effort.
       }
     },
   };
 }
 
-function parse(text: string): InvalidationMessage | undefined {
+/** A message as published, or undefined when it is not one (the channel is open to anything). */
+export function parseInvalidationMessage(text: string): InvalidationMessage | undefined {
   try {
     const m = JSON.parse(text) as InvalidationMessage;
-    if (typeof m !== 'object' || m === null || typeof m.from !== 'string' || !isHlcTimestamp(m.hlc)) return undefined;
+    if (typeof m !== 'object' || m === null || typeof m.from !== 'string' || typeof m.source !== 'string' || !isHlcTimestamp(m.hlc)) return undefined;
     if (!Array.isArray(m.tags) || !m.tags.every((t) => typeof t === 'string')) return undefined;
     if (!Array.isArray(m.shards) || !m.shards.every((s) => Array.isArray(s) && Number.isInteger(s[0]) && typeof s[1] === 'string' && Number.isInteger(s[2])))
       return undefined;

@@ -20,7 +20,8 @@
  */
 import type { Cluster, Redis } from 'ioredis';
 import type { StoreLookup, StoreRead, StoreSeq } from '../types.js';
-import { openInvalidationBroadcast, type InvalidationBroadcast } from './invalidationBroadcast.js';
+import { subscribeToInvalidations, type InvalidationBroadcast } from './invalidationBroadcast.js';
+import type { HybridLogicalClock } from './hlc.js';
 import { createLocalEntries, type LocalEntry } from './localEntries.js';
 import type { ResolvedLocalTierOptions } from './localTierOptions.js';
 import { shardOf } from './layout.js';
@@ -52,6 +53,8 @@ export interface LocalTierContext {
   readonly client: Redis | Cluster;
   readonly prefix: string;
   readonly shardCount: number;
+  /** The store's clock, which its invalidate script publishes with. */
+  readonly hlc: HybridLogicalClock;
 }
 
 export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ctx: LocalTierContext): RedisStore & { readonly localTier: LocalTierStats } {
@@ -77,7 +80,8 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
   let broadcast: InvalidationBroadcast | undefined;
   let timer: NodeJS.Timeout | undefined;
   if (fast) {
-    broadcast = openInvalidationBroadcast(ctx.client, ctx.prefix, o.pingMs, {
+    // Every store publishes its acknowledged invalidations (this one's too, retries included: they reach the tier only here).
+    broadcast = subscribeToInvalidations(ctx.client, ctx.prefix, o.pingMs, ctx.hlc, {
       message(m) {
         generation++;
         entries.dropTags(m.tags);
@@ -232,12 +236,9 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
       for (const i of raised) gaps?.inFlight(i, 1);
       try {
         const seq = await store.invalidate(list);
-        if (broadcast && list.length > 0) {
-          const vector = parseSeqVector(seq, shardCount);
-          const shards = vector === undefined ? [] : [...raised].map((i) => [i, vector[i]!.epoch, vector[i]!.n] as const);
-          broadcast.publish({ tags: list, shards, ...(vector === undefined ? { reset: true } : {}) });
-          for (const [i, epoch, n] of shards) gaps!.applied(i, epoch, n);
-        }
+        // Redis published it (the invalidate script does); this process need not wait for its own message.
+        const vector = gaps && list.length > 0 ? parseSeqVector(seq, shardCount) : undefined;
+        if (vector !== undefined) for (const i of raised) gaps!.applied(i, vector[i]!.epoch, vector[i]!.n);
         return seq;
       } finally {
         for (const i of raised) gaps?.inFlight(i, -1);

@@ -8,6 +8,7 @@ import { defaultReadTimeoutMs, defaultWriteTimeoutMs } from '../wrappers/withDea
 
 // The deadlines and breaker are those of the store wrappers (withDeadline.ts, withBreaker.ts), with their defaults.
 export { defaultBreakerCooldownMs, defaultBreakerThreshold, defaultReadTimeoutMs, defaultWriteTimeoutMs };
+import { defaultSource } from './invalidationPublish.js';
 import { type LocalTierOptions, type ResolvedLocalTierOptions, resolveLocalTierOptions } from './localTierOptions.js';
 
 /** Default key prefix. */
@@ -87,6 +88,11 @@ export interface RedisStoreOptions {
   local?: boolean | LocalTierOptions;
   /** Leases across instances on a miss (leases.ts, README "Running several instances"): `true` or options. Default: none. */
   leases?: boolean | LeaseOptions;
+  /**
+   * This process's label in the invalidations the store publishes on `<prefix>:invalidations` (their `source`, shown
+   * by `cachetag watch`). Default {@link defaultSource}: `<hostname>:<pid>`.
+   */
+  source?: string;
 }
 
 const warned = new Set<string>();
@@ -129,6 +135,7 @@ export interface ResolvedOptions {
   readonly ownOnError: boolean;
   readonly local: ResolvedLocalTierOptions | undefined;
   readonly leases: Required<LeaseOptions> | undefined;
+  readonly source: string;
 }
 
 const factory = 'createRedisStore';
@@ -163,7 +170,15 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
     ownOnError: options.onError !== undefined,
     local: resolveLocalTierOptions(options.local),
     leases: resolveLeaseOptions(options.leases),
+    source: resolveSource(options.source),
   };
+}
+
+function resolveSource(source: unknown): string {
+  if (source === undefined) return defaultSource();
+  if (typeof source !== 'string' || source.length === 0 || source.length > 200)
+    throw invalidOption(factory, 'source', 'a string of 1 to 200 characters', source);
+  return source;
 }
 
 function integer(option: string, value: unknown, min: number, max: number): number {

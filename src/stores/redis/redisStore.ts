@@ -152,6 +152,7 @@ import { createReadiness } from './readiness.js';
 import { createShardGuard } from './shardGuard.js';
 import { isReplyMismatch, normalizeTag } from './shardCalls.js';
 import { createShardOperations } from './shardOperations.js';
+import { createInvalidationPublisher } from './invalidationPublish.js';
 import { asUnavailable, unacknowledged, unavailable } from './storeErrors.js';
 
 /** The Redis store with its introspection helpers (for metrics and tests). */
@@ -190,7 +191,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const { client } = connection;
   // Pending invalidations are retried as soon as Redis (a shard) answers again after failures.
   const guard = createShardGuard(o.shards, o.breakerThreshold, o.breakerCooldownMs, () => pending.kick());
-  const shards = createShardOperations(connection, { ...o, shardCount: o.shards }, guard);
+  // Every acknowledged invalidation is published by the script that makes it (invalidationPublish.ts).
+  const publisher = createInvalidationPublisher(o.prefix, o.source);
+  const shards = createShardOperations(connection, { ...o, shardCount: o.shards, publisher }, guard);
   const epochs = createEpochCheck(
     () => shards.checkEpochs(performance.now() + o.writeTimeoutMs),
     () => client.status === 'ready',
@@ -378,5 +381,5 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   };
   if (o.leases) store.acquire = createLeases(connection, o.prefix, o.shards, o.leases.waitMs, (keys) => store.get(keys));
   // The optional in-process tier wraps the store (localTier.ts).
-  return o.local ? withLocalTier(store, o.local, { client: o.client, prefix: o.prefix, shardCount: o.shards }) : store;
+  return o.local ? withLocalTier(store, o.local, { client: o.client, prefix: o.prefix, shardCount: o.shards, hlc: publisher.hlc }) : store;
 }

@@ -9,11 +9,12 @@ import { shardOf } from './layout.js';
 import { storeScripts } from './scripts.js';
 import { encodeSeqVector, type ShardSeq, UNKNOWN_SHARD } from './seqVector.js';
 import { groupBy, type ShardCalls } from './shardCalls.js';
+import type { InvalidationPublisher } from './invalidationPublish.js';
 
 /** Invalidates; `acknowledged` collects the shards Redis acknowledged, even when another shard fails. */
 export type ShardInvalidate = (tags: readonly string[], acknowledged: Set<number>, until: number) => Promise<StoreSeq>;
 
-export function createShardInvalidate(calls: ShardCalls): ShardInvalidate {
+export function createShardInvalidate(calls: ShardCalls, publisher: InvalidationPublisher): ShardInvalidate {
   const { connection, guard, shards, shardCount, lastSeen, nextNonce, commonArgs, replyHead, readSeq, eachShard } = calls;
   let resets = 0;
 
@@ -41,7 +42,14 @@ export function createShardInvalidate(calls: ShardCalls): ShardInvalidate {
           let reply: unknown;
           try {
             reply = await guard.run(index, until, 'invalidate', () =>
-              connection.run(storeScripts.invalidate, 1 + list.length, shard.seqKey, ...list.map((t) => shard.tagKeyPrefix + t), ...commonArgs(shard, nonce)),
+              connection.run(
+                storeScripts.invalidate,
+                1 + list.length,
+                shard.seqKey,
+                ...list.map((t) => shard.tagKeyPrefix + t),
+                ...commonArgs(shard, nonce),
+                ...publisher.scriptArgs(index, list),
+              ),
             );
           } catch (error) {
             if (!isMigrating(error)) throw error;
@@ -74,6 +82,9 @@ export function createShardInvalidate(calls: ShardCalls): ShardInvalidate {
   async function invalidateApart(shard: ShardLayout, tags: readonly string[], nonce: string): Promise<unknown> {
     const reply = await connection.run(storeScripts.invalidate, 1, shard.seqKey, ...commonArgs(shard, nonce));
     await Promise.all(tags.map((t) => connection.client.del(shard.tagKeyPrefix + t)));
+    // Announced once the records are gone, not by the script: a receiver that read again in between would keep the old value.
+    const { seq } = replyHead(reply, nonce, shard.index);
+    await connection.client.publish(publisher.channel, publisher.message(shard.index, seq.epoch, seq.n, tags)).catch(() => 0);
     return reply;
   }
 

@@ -13,6 +13,7 @@ import { createShardCalls, type PendingTags } from './shardCalls.js';
 import { createShardFill } from './shardFill.js';
 import type { ShardGuard } from './shardGuard.js';
 import { createShardInvalidate } from './shardInvalidate.js';
+import type { InvalidationPublisher } from './invalidationPublish.js';
 import { createShardLookup } from './shardLookup.js';
 
 export interface ShardOperations {
@@ -33,6 +34,8 @@ export interface ShardOperationsOptions {
   readonly shardCount: number;
   readonly maxValueBytes: number;
   readonly tagTtlMarginMs: number;
+  /** What the invalidate script publishes (invalidationPublish.ts). */
+  readonly publisher: InvalidationPublisher;
 }
 
 export function createShardOperations(connection: StoreConnection, options: ShardOperationsOptions, guard: ShardGuard): ShardOperations {
@@ -63,7 +66,7 @@ export function createShardOperations(connection: StoreConnection, options: Shar
     shardOfTag: (tag) => shardOf(tag, shardCount),
     lookup: createShardLookup(calls, options.maxValueBytes),
     fill: createShardFill(calls, options),
-    invalidate: createShardInvalidate(calls),
+    invalidate: createShardInvalidate(calls, options.publisher),
     checkEpochs,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The in-process tier in fast mode: held values are served with no round trip, invalidations reach the other
- * instances by pub/sub, and a lost broadcast (here: an instance without the tier invalidates, so nothing is
- * published) is caught by passive resync (a gap noticed on a reply or an idle poll, then a flush). Prints the
+ * instances by pub/sub, and a lost broadcast (here: an invalidation made in Redis directly, the counter raised and the
+ * tag's record deleted with no message, as when pub/sub drops one) is caught by passive resync (a gap noticed on a reply or an idle poll, then a flush). Prints the
  * staleness measured (from the acknowledged invalidation on one instance until the other stops serving the old
  * value): p50/p99/max, with broadcasts delivered and with every broadcast lost.
  */
@@ -11,12 +11,17 @@ import type { RedisStore } from '../../../src/stores/redis/index.js';
 import { connectOrSkip, eventually, onCleanup, ownRedisOrSkip, startRedisServer, uniquePrefix } from '../../helpers/redis.js';
 import { startFaultProxy } from '../../helpers/faultProxy.js';
 import { Redis } from 'ioredis';
-import { entry, openStore, text } from './support.js';
+import { entry, openStore, seqKey, tagKey, text } from './support.js';
 
 const yieldTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Fills `k` through `writer`, waits until `reader` serves it from memory, invalidates, and times the stale window. */
-async function measure(writer: RedisStore, reader: RedisStore, rounds: number): Promise<number[]> {
+/** Fills `k` through `writer`, waits until `reader` serves it from memory, invalidates P:1, and times the stale window. */
+async function measure(
+  writer: RedisStore,
+  reader: RedisStore,
+  rounds: number,
+  invalidate = (): Promise<unknown> => writer.invalidate(['P:1']),
+): Promise<number[]> {
   const windows: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const { seq } = await writer.get(['k']);
@@ -31,7 +36,7 @@ async function measure(writer: RedisStore, reader: RedisStore, rounds: number): 
       1,
     );
     assert.ok(held, `round ${i}: the reader holds v${i}`);
-    await writer.invalidate(['P:1']);
+    await invalidate();
     const acknowledged = performance.now();
     for (;;) {
       const value = (await reader.get(['k']).catch(() => undefined))?.values[0];
@@ -66,12 +71,17 @@ test('fast: with every broadcast lost, passive resync (poll, gap, flush) bounds 
   const redis = await connectOrSkip(t);
   if (!redis) return;
   const prefix = uniquePrefix('local-fast-lost');
-  // A writer without the tier publishes nothing: every invalidation is a lost broadcast for the reader.
   const writer = await openStore(t, redis, { prefix });
   const reader = await openStore(t, redis, { prefix, local: { mode: 'fast', pollMs: 50, gapMs: 20 } });
   assert.ok(await eventually(() => !reader.localTier!.bypassed), 'subscriber ready');
   const flushes = reader.localTier!.flushes;
-  const windows = await measure(writer, reader, 40);
+  // Every store publishes its invalidations: a lost broadcast is an invalidation made in Redis with no message
+  // (the record deleted, then the counter raised, as the store's migration fallback does before it publishes).
+  const lost = async (): Promise<void> => {
+    await redis.admin.del(tagKey(prefix, 'P:1'));
+    await redis.admin.hincrby(seqKey(prefix), 'n', 1);
+  };
+  const windows = await measure(writer, reader, 40, lost);
   const s = summary(windows);
   console.log(`fast mode staleness, every broadcast lost, pollMs 50 gapMs 20 (ms): p50 ${s.p50} p99 ${s.p99} max ${s.max}`);
   assert.ok(reader.localTier!.flushes > flushes, 'gaps flushed the tier');
