@@ -173,7 +173,6 @@ export function createCache(options: CacheOptions = {}): Cache {
   if (options.sessionId !== undefined && typeof options.sessionId !== 'function') {
     throw invalidOption('createCache', 'sessionId', 'a function (context) => string | undefined', options.sessionId);
   }
-  store.attach?.({ logger: options.logger ?? console });
   const codec: Codec =
     options.codec && 'encode' in options.codec
       ? options.codec
@@ -189,6 +188,8 @@ export function createCache(options: CacheOptions = {}): Cache {
   const sessionId = options.sessionId;
   const stats = createStats();
   const failures = createFailures({ strict: options.strict ?? false, logger: options.logger ?? console, stats });
+  // The store reports what it absorbs through the same channel (StoreHost.report).
+  store.attach?.({ logger: options.logger ?? console, report: (error, operation) => failures.absorbed(error, operation) });
   // Flight deadlines read the cache's clock too, so a test that injects one controls them with it.
   const flights = new SingleFlight({ ...flightOptions(options), now: () => clock.now() });
   const scopes = createRequestScopes(store);

@@ -20,6 +20,11 @@ export interface Failures {
    * `stats().errors` and warned about once per code, and the caller serves uncached.
    */
   failed(error: unknown, what: string): void;
+  /**
+   * A failure a store absorbed while doing `what` (`StoreHost.report`): counted under its code in `stats().errors`
+   * and warned about once per `what` and code. Never throws: no caller is waiting on it.
+   */
+  absorbed(error: unknown, what: string): void;
 }
 
 /** Creates the failure channel of one cache. */
@@ -31,16 +36,28 @@ export function createFailures(options: { readonly strict: boolean; readonly log
     warned.add(id);
     logger.warn(`[cachetag] ${message}`);
   }
+  function count(error: unknown): string {
+    const code = error instanceof CacheTagError ? error.code : 'STORE_UNAVAILABLE';
+    stats.errors[code] = (stats.errors[code] ?? 0) + 1;
+    return code;
+  }
+  const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).replace(/\.+$/, '');
   return {
     strict,
     warnOnce,
-    failed(error, what) {
-      if (strict) throw error;
-      const code = error instanceof CacheTagError ? error.code : 'STORE_UNAVAILABLE';
-      stats.errors[code] = (stats.errors[code] ?? 0) + 1;
+    absorbed(error, what) {
+      const code = count(error);
       warnOnce(
         `store:${what}:${code}`,
-        `${what} failed (${code}): ${(error instanceof Error ? error.message : String(error)).replace(/\.+$/, '')}. Serving uncached; further ${code} failures of this kind are counted in stats().errors, not logged.`,
+        `${what} failed (${code}): ${messageOf(error)}. Further ${code} failures of this kind are counted in stats().errors, not logged.`,
+      );
+    },
+    failed(error, what) {
+      if (strict) throw error;
+      const code = count(error);
+      warnOnce(
+        `store:${what}:${code}`,
+        `${what} failed (${code}): ${messageOf(error)}. Serving uncached; further ${code} failures of this kind are counted in stats().errors, not logged.`,
       );
     },
   };

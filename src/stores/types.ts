@@ -65,6 +65,13 @@ export interface StoreCloseResult {
 export interface StoreHost {
   /** The cache's logger (`createCache({ logger })`, default `console`). */
   readonly logger: { warn(message: string): void };
+  /**
+   * The cache's failure channel for failures the store absorbs instead of rejecting (a fill it could not write,
+   * invalidations still undelivered at `close()`): counted in `stats().errors[code]` and warned about once per
+   * operation and code through the cache's logger. `operation` names the store and what it was doing
+   * (`'Redis store set'`). Never throws, `strict` included: what a store absorbs never reached a response.
+   */
+  report(error: unknown, operation: string): void;
 }
 
 /** What a store does. Implementations: `createMemoryStore`, `createRedisStore` (in `cachetag/redis`). */

@@ -76,9 +76,10 @@ export interface RedisStoreOptions {
    * Told about failures the store absorbs: a `set` that could not be written,
    * pending invalidations left at `close()`. `get` and `invalidate` failures
    * are not reported here: they reject, and their caller reports. Default:
-   * through the logger of the cache the store is given to
-   * (`createCache({ logger })`), once per operation and error code; before
-   * that, or for a store used alone, {@link defaultOnError} (`console`).
+   * the failure channel of the cache the store is given to (counted in
+   * `stats().errors`, warned through `createCache({ logger })` once per
+   * operation and error code); before that, or for a store used alone,
+   * {@link defaultOnError} (`console`).
    */
   onError?: (error: CacheTagError, operation: RedisStoreOperation) => void;
   /**
@@ -99,24 +100,14 @@ const warned = new Set<string>();
 
 /**
  * Warns once per operation and error code for the life of the process, on `console`. A store created without
- * `onError` and handed to `createCache` warns through the cache's logger instead ({@link warnOnceTo}).
+ * `onError` and handed to `createCache` reports through the cache's failure channel instead (its logger and
+ * `stats().errors`, see `StoreHost.report`).
  */
 export function defaultOnError(error: CacheTagError, operation: RedisStoreOperation): void {
   const key = `${operation}:${error.code}`;
   if (warned.has(key)) return;
   warned.add(key);
   console.warn(`cachetag: Redis store ${operation} failed (further ${error.code} warnings for ${operation} are suppressed): ${error.message}`);
-}
-
-/** An `onError` that warns through `logger`, once per operation and error code (for the store's life). */
-export function warnOnceTo(logger: { warn(message: string): void }): (error: CacheTagError, operation: RedisStoreOperation) => void {
-  const seen = new Set<string>();
-  return (error, operation) => {
-    const key = `${operation}:${error.code}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    logger.warn(`[cachetag] Redis store ${operation} failed (further ${error.code} warnings for ${operation} are suppressed): ${error.message}`);
-  };
 }
 
 export interface ResolvedOptions {

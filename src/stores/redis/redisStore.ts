@@ -146,7 +146,7 @@ import { raceDeadline } from '../wrappers/deadline.js';
 import { createEpochCheck } from './epochCheck.js';
 import { createLeases } from './leases.js';
 import { type LocalTierStats, withLocalTier } from './localTier.js';
-import { type RedisStoreOptions, resolveOptions, warnOnceTo } from './options.js';
+import { type RedisStoreOptions, resolveOptions } from './options.js';
 import { createPendingInvalidations } from './pendingInvalidations.js';
 import { createReadiness } from './readiness.js';
 import { createShardGuard } from './shardGuard.js';
@@ -211,7 +211,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   let closed = false;
   // Before the connection is ready (startup, reconnection) a call fails at once without waiting (readiness.ts).
   const { notConnected, whenConnected } = createReadiness(connection, epochs, guard, () => closed);
-  // Replaced by attach() with the cache's logger, unless the user chose an onError.
+  // Replaced by attach() with the cache's failure channel, unless the user chose an onError.
   let report = o.onError;
 
   function failed(ticket: BreakerTicket, error: unknown): void {
@@ -265,8 +265,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return shards.shardCount;
     },
     whenConnected,
-    attach({ logger }) {
-      if (!o.ownOnError) report = warnOnceTo(logger);
+    attach(host) {
+      // One path: the cache's failure channel (its logger, stats().errors), unless the user chose an onError.
+      if (!o.ownOnError) report = (error, operation) => host.report(error, `Redis store ${operation}`);
     },
 
     /**
