@@ -14,6 +14,7 @@ import { narrowCacheControl } from '../http/cacheControlHeader.js';
 import { tagsHeaderValue } from '../http/tagsHeader.js';
 import { invalidOption } from '../errors.js';
 import { describeOperation } from '../adapter/describeOperation.js';
+import { defaultEarlyMaxBodyBytes, earlyAnswer } from './earlyAnswer.js';
 
 export interface UseCacheTagOptions extends FastPathOptions {
   /**
@@ -24,6 +25,13 @@ export interface UseCacheTagOptions extends FastPathOptions {
   readonly debug?: boolean | 'header';
   /** The operation tier (whole stored responses). Default `true`. */
   readonly operationCache?: boolean;
+  /**
+   * The largest body answered at Yoga's first hook (`onRequest`, before Yoga parses the request), in bytes. Default
+   * 16 KiB. Larger bodies are answered after Yoga parsed them (`onParams`). Set it at most to Yoga's
+   * `maxRequestBodySize` when you lowered that below 16 KiB, so no body Yoga refuses is answered; `0` turns the early
+   * answer off.
+   */
+  readonly maxEarlyBodyBytes?: number;
 }
 
 interface ResponseState {
@@ -35,8 +43,10 @@ const textDecoder = new TextDecoder();
 
 /** The Yoga plugin. `useCacheTag(cache, { tagsHeader: 'Surrogate-Key' })` in `createYoga({ plugins })`. */
 export function useCacheTag(source: AdapterSource, options: UseCacheTagOptions = {}): Plugin {
-  const { debug = false, operationCache = true, ...fastPathOptions } = options;
+  const { debug = false, operationCache = true, maxEarlyBodyBytes = defaultEarlyMaxBodyBytes, ...fastPathOptions } = options;
   if (debug !== true && debug !== false && debug !== 'header') throw invalidOption('useCacheTag', 'debug', "true, false or 'header'", debug);
+  if (!(Number.isSafeInteger(maxEarlyBodyBytes) && maxEarlyBodyBytes >= 0))
+    throw invalidOption('useCacheTag', 'maxEarlyBodyBytes', 'a non-negative integer', maxEarlyBodyBytes);
   const adapter: CacheTagAdapter = adapterOf(
     source,
     {
@@ -48,6 +58,8 @@ export function useCacheTag(source: AdapterSource, options: UseCacheTagOptions =
   );
   const fastPathOn = adapter.options.fastPath !== false && !adapter.options.debugAlways;
   let served = false;
+  // Yoga's endpoint, once Yoga is built: the early answer serves only that exact path (a pattern is left to Yoga).
+  let endpoint: string | undefined;
   // What each HTTP response must say, gathered from its operations (a batch has several).
   const responses = new WeakMap<Request, ResponseState>();
   const stateOf = (request: Request) => {
@@ -61,6 +73,28 @@ export function useCacheTag(source: AdapterSource, options: UseCacheTagOptions =
   };
 
   return {
+    onYogaInit({ yoga }) {
+      const path = yoga.graphqlEndpoint;
+      endpoint = /[:*()?+{}]/.test(path) ? undefined : path;
+    },
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (!fastPathOn || maxEarlyBodyBytes === 0 || url.pathname !== endpoint) return;
+      const early = await earlyAnswer(adapter, request, maxEarlyBodyBytes);
+      if (!early) return;
+      const { stored, contentType } = early;
+      // Headers as Yoga's regular result processor writes them; Cache-Control and tags added in onResponse, as for
+      // executed results; the body is Yoga's JSON.stringify of the result: the stored bytes without their newline.
+      const state = stateOf(request);
+      state.cacheControl = narrowCacheControl(state.cacheControl, policyOf(stored.cacheControl));
+      if (stored.tags.length > 0) addTags(state, stored.tags);
+      const bytes = stored.bytes;
+      endResponse(
+        new fetchAPI.Response(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength - 1) as unknown as BodyInit, {
+          status: 200,
+          headers: { 'Content-Type': contentType },
+        }),
+      );
+    },
     onSchemaChange({ schema }) {
       if (served) adapter.update(schema);
       else adapter.serve(schema);

@@ -17,10 +17,10 @@ import { cacheDirectivesTypeDefs, createCache, type Cache } from '../../../src/i
 import { useCacheTag } from '../../../src/envelop/index.js';
 import { runScenario, shopSessionFromRequest, type Target } from '../../helpers/integrationSuite.js';
 
-async function start(fastPath: boolean): Promise<Target & { cache: Cache }> {
+async function start(fastPath: boolean): Promise<Target & { cache: Cache; paramsCalls(): number }> {
   const db = new ShopData();
   const cache = createCache({ sessionId: shopSessionId, strict: true });
-  const calls = { parse: 0, request: 0 };
+  const calls = { parse: 0, request: 0, params: 0 };
   // The user's own plugin, before ours (authentication, rate limits): runs for every request.
   const userPlugin: Plugin = {
     onRequest({ request, endResponse, fetchAPI }) {
@@ -29,6 +29,9 @@ async function start(fastPath: boolean): Promise<Target & { cache: Cache }> {
     },
     onParse() {
       calls.parse++;
+    },
+    onParams() {
+      calls.params++;
     },
   };
   const yoga = createYoga({
@@ -49,6 +52,7 @@ async function start(fastPath: boolean): Promise<Target & { cache: Cache }> {
     cache,
     url: `http://127.0.0.1:${port}/graphql`,
     serverCalls: () => calls.parse,
+    paramsCalls: () => calls.params,
     middlewareCalls: () => calls.request,
     async stop() {
       server.close();
@@ -105,4 +109,20 @@ test('Yoga: a mutation invalidates before its response, and debug requests repor
   assert.equal(mutation.status, 200);
   const after = (await (await read()).json()) as { data: { product: { price: number } } };
   assert.equal(after.data.product.price, 1.25);
+});
+
+test('Yoga: a plain JSON POST is answered at the first hook, before Yoga parses the request', async () => {
+  const body = JSON.stringify({ query: '{ product(id: "44") { name } }' });
+  const post = (accept?: string) => fetch(fast.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(accept ? { accept } : {}) }, body });
+  await (await post()).text();
+  await fast.cache.idle();
+  const before = fast.paramsCalls();
+  const hit = await post('application/graphql-response+json');
+  assert.equal(hit.headers.get('content-type'), 'application/graphql-response+json; charset=utf-8');
+  assert.deepEqual(await hit.json(), { data: { product: { name: 'Product 44' } } });
+  assert.equal(fast.paramsCalls(), before, 'Yoga never reached onParams');
+  // Yoga's result processing would stream it as events: left to Yoga.
+  const stream = await post('text/event-stream');
+  await stream.text();
+  assert.equal(fast.paramsCalls(), before + 1);
 });
