@@ -13,11 +13,17 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { cacheTagMiddleware } from '../../../src/express/index.js';
 import { runScenario, shopApollo, shopSessionFromRequest, type ShopApollo, type Target } from '../../helpers/integrationSuite.js';
 
-async function start(fastPath: boolean): Promise<Target & { shop: ShopApollo }> {
+/**
+ * `mounted`: the fast path on the app before the body parser (reading the body itself), the README's configuration;
+ * `after`: between `express.json()` and Apollo; `none`: Express and Apollo alone.
+ */
+async function start(mode: 'mounted' | 'after' | 'none'): Promise<Target & { shop: ShopApollo }> {
   const shop = shopApollo();
   await shop.apollo.start();
   const middleware = { count: 0 };
   const app = express();
+  // Error pages without stack traces (they name the middleware that called next(), which differs by design).
+  app.set('env', 'production');
   // The user's own middleware (authentication, rate limits): runs before the fast path.
   app.use((req, res, next) => {
     middleware.count++;
@@ -25,13 +31,19 @@ async function start(fastPath: boolean): Promise<Target & { shop: ShopApollo }> 
     next();
   });
   const context = async ({ req }: { req: express.Request }) => shop.context(req.headers['x-user-id'] as string | undefined);
-  app.use(
-    '/graphql',
-    cors(),
-    express.json(),
-    ...(fastPath ? [cacheTagMiddleware(shop.plugin, { server: shop.apollo, context, sessionIdFromRequest: shopSessionFromRequest })] : []),
-    expressMiddleware(shop.apollo, { context }),
-  );
+  const options = { server: shop.apollo, context, sessionIdFromRequest: shopSessionFromRequest };
+  if (mode === 'mounted') {
+    app.use(cors(), cacheTagMiddleware(shop.plugin, { ...options, path: '/graphql' }));
+    app.use('/graphql', express.json(), expressMiddleware(shop.apollo, { context }));
+  } else {
+    app.use(
+      '/graphql',
+      cors(),
+      express.json(),
+      ...(mode === 'after' ? [cacheTagMiddleware(shop.plugin, options)] : []),
+      expressMiddleware(shop.apollo, { context }),
+    );
+  }
   const server: Server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
@@ -48,21 +60,36 @@ async function start(fastPath: boolean): Promise<Target & { shop: ShopApollo }> 
 }
 
 let fast: Awaited<ReturnType<typeof start>>;
+let afterParser: Awaited<ReturnType<typeof start>>;
 let slow: Awaited<ReturnType<typeof start>>;
 before(async () => {
-  fast = await start(true);
-  slow = await start(false);
+  fast = await start('mounted');
+  afterParser = await start('after');
+  slow = await start('none');
 });
 after(async () => {
   await fast.stop();
+  await afterParser.stop();
   await slow.stop();
 });
 
-test('Express: every request answered as Apollo answers it, from the cache where it can', async () => {
+test('Express: mounted before the body parser, every request answered as Apollo answers it, from the cache where it can', async () => {
   await runScenario(fast, slow, async () => {
     await fast.shop.cache.idle();
     await slow.shop.cache.idle();
   });
+});
+
+test('Express: placed after express.json(), every request answered as Apollo answers it, from the cache where it can', async () => {
+  const fresh = await start('none');
+  try {
+    await runScenario(afterParser, fresh, async () => {
+      await afterParser.shop.cache.idle();
+      await fresh.shop.cache.idle();
+    });
+  } finally {
+    await fresh.stop();
+  }
 });
 
 test('Express: middleware before the fast path can refuse a request the cache would answer', async () => {

@@ -20,7 +20,7 @@ import { createStandaloneListener } from 'cachetag/standalone';
 import { cacheControlTypeDefs, createBenchContext, resolvers, typeDefs, type BenchContext } from '../../schema.js';
 import { exitCleanlyOnShutdown, listenOnLoopback, type ContenderRuntime } from './serve.js';
 
-export type Dropin = 'standalone' | 'express' | 'fastify' | 'yoga' | 'plugin-only';
+export type Dropin = 'standalone' | 'express' | 'express-after-parser' | 'fastify' | 'yoga' | 'plugin-only';
 
 const benchTypeDefs = () => [cacheDirectivesTypeDefs, ...(/directive\s+@cacheControl\b/.test(cacheDirectivesTypeDefs) ? [] : [cacheControlTypeDefs]), typeDefs];
 
@@ -79,6 +79,13 @@ export async function serveDropin(runtime: ContenderRuntime, dropin: Dropin): Pr
 
   let listener: (request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => void;
   if (dropin === 'express') {
+    await apollo.start();
+    const app = express();
+    // The README's configuration: the fast path mounted on the app before the body parser (it reads the body itself).
+    app.use(cors(), cacheTagMiddleware(plugin, { server: apollo, context, path: '/graphql' }));
+    app.use('/graphql', express.json(), expressMiddleware(apollo, { context }));
+    listener = app;
+  } else if (dropin === 'express-after-parser') {
     await apollo.start();
     const app = express();
     app.use('/graphql', cors(), express.json(), cacheTagMiddleware(plugin, { server: apollo, context }), expressMiddleware(apollo, { context }));
