@@ -58,7 +58,7 @@ export function subscribeToInvalidations(
   const settings = { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResubscribe: true, connectTimeout: pingMs };
   const duplicate = (): Redis | Cluster =>
     (template as { isCluster?: boolean }).isCluster === true
-      ? (template as Cluster).duplicate([], { redisOptions: settings, enableOfflineQueue: false })
+      ? (template as Cluster).duplicate([], { redisOptions: settings, enableOfflineQueue: false, lazyConnect: false })
       : (template as Redis).duplicate(settings);
   const subscriber = duplicate();
   let healthy = false;
