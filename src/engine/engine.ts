@@ -41,7 +41,8 @@ import { createFieldTier } from './fieldTier.js';
 import { createInvalidation, type EntityRef, type InvalidationSink } from './invalidation.js';
 import { createSchemaPlans } from './instrument.js';
 import { createOperationTier } from './operation/index.js';
-import { createStats, type CacheStats } from '../metrics/events.js';
+import { copyStats, createStats, type CacheStats } from '../metrics/events.js';
+import { startLiveCounters, type LiveCountersOption } from './liveCounters.js';
 import { createInvalidationDelivery, type InvalidationDeliveryOptions, type InvalidationListener } from './invalidationDelivery.js';
 import { registerEnginePort, type EnginePort } from './port.js';
 
@@ -91,6 +92,12 @@ export interface CacheOptions extends FlightOptions {
   onInvalidate?: InvalidationListener | readonly InvalidationListener[];
   /** Retries, timeout and queue bound of the `onInvalidate` deliveries. */
   invalidationDelivery?: InvalidationDeliveryOptions;
+  /**
+   * Hands the store, about once a second (`{ intervalMs }`), what the hit, miss and bypass counters moved by, by
+   * coordinate and by reason, when the store adds them up across processes (the Redis store: one write per second per
+   * process, read by `cachetag stats --redis`). `false` turns it off. Default on.
+   */
+  liveCounters?: LiveCountersOption;
 }
 
 /** A cache: give it a schema (through the Apollo plugin or {@link Cache.instrumentSchema}) and it caches resolver results. */
@@ -198,6 +205,8 @@ export function createCache(options: CacheOptions = {}): Cache {
   const deliveries = createInvalidationDelivery(options, stats, failures.warnOnce);
   const fills = new FillQueue(store, (error) => failures.failed(error, 'Writing cache entries'));
   const report = createFieldReporter(stats);
+  const snapshot = (): CacheStats => ({ ...copyStats(stats), pendingInvalidations: store.pendingInvalidations ?? 0 });
+  const live = startLiveCounters(store, snapshot, options.liveCounters);
   /** `PRIVATE:<session>` for the request's session, or undefined when it has none. */
   const privateScopeOf = (context: unknown): string | undefined => (sessionId ? sessionScopeOf(sessionId(context)) : undefined);
 
@@ -239,9 +248,7 @@ export function createCache(options: CacheOptions = {}): Cache {
     onInvalidate(listener) {
       return deliveries.add(listener);
     },
-    stats() {
-      return { ...stats, pendingInvalidations: store.pendingInvalidations ?? 0, errors: { ...stats.errors } };
-    },
+    stats: snapshot,
     async idle() {
       await fills.idle();
       await deliveries.idle();
@@ -249,6 +256,7 @@ export function createCache(options: CacheOptions = {}): Cache {
     async close() {
       await fills.idle();
       await deliveries.close();
+      await live?.stop();
       const result = await store.close();
       return { undelivered: [...(result?.undelivered ?? [])] };
     },

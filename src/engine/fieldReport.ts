@@ -18,9 +18,21 @@ export type ReportField = (
 
 export function createFieldReporter(stats: CacheStats): ReportField {
   return (scope, { plan, info }, event, keyParts, tags) => {
-    if (event.outcome === 'hit') stats.hits++;
-    else if (event.outcome === 'miss') stats.misses++;
-    else stats.bypasses++;
+    const counts = (stats.byCoordinate[event.coordinate] ??= { hits: 0, misses: 0, bypasses: 0 });
+    if (event.outcome === 'hit') {
+      stats.hits++;
+      counts.hits++;
+    } else {
+      if (event.outcome === 'miss') {
+        stats.misses++;
+        counts.misses++;
+      } else {
+        stats.bypasses++;
+        counts.bypasses++;
+      }
+      const reason = `${event.outcome}:${event.reason ?? 'unknown'}`;
+      stats.byReason[reason] = (stats.byReason[reason] ?? 0) + 1;
+    }
     if (event.outcome === 'bypass') scope.markBypassed();
     else scope.usedCachedField(plan.ttlMs);
     if (tags) scope.addTags(tags);

@@ -97,6 +97,17 @@ export interface CacheStats {
   droppedInvalidations: number;
   /** Store or codec failures, by error code. */
   errors: Record<string, number>;
+  /** Cached field resolutions by coordinate (`Type.field`): bounded by the schema. */
+  byCoordinate: Record<string, OutcomeCounts>;
+  /** Misses and bypasses by `<outcome>:<reason>` (`miss:absent`, `bypass:no-session`): a fixed set ({@link FieldReason}). */
+  byReason: Record<string, number>;
+}
+
+/** Hits, misses and bypasses of cached field resolutions (or of operations). */
+export interface OutcomeCounts {
+  hits: number;
+  misses: number;
+  bypasses: number;
 }
 
 export function createStats(): CacheStats {
@@ -118,5 +129,14 @@ export function createStats(): CacheStats {
     forwardRetries: 0,
     droppedInvalidations: 0,
     errors: {},
+    byCoordinate: {},
+    byReason: {},
   };
+}
+
+/** A copy of the counters that the caller may keep: later increments do not reach it. */
+export function copyStats(stats: CacheStats): CacheStats {
+  const byCoordinate: Record<string, OutcomeCounts> = {};
+  for (const [coordinate, counts] of Object.entries(stats.byCoordinate)) byCoordinate[coordinate] = { ...counts };
+  return { ...stats, errors: { ...stats.errors }, byCoordinate, byReason: { ...stats.byReason } };
 }

@@ -6,6 +6,8 @@
 import { Counter, Gauge, register as defaultRegistry, type Registry } from 'prom-client';
 import type { CacheStats } from './events.js';
 
+const outcomeLabel = { hits: 'hit', misses: 'miss', bypasses: 'bypass' } as const;
+
 export interface PrometheusOptions {
   /** Default: prom-client's global registry. */
   registry?: Registry;
@@ -17,13 +19,15 @@ export interface PrometheusOptions {
  * Registers `<prefix>hits_total`, `misses_total`, `bypasses_total`,
  * `joined_flights_total`, `fills_total`, `invalidations_total` (acknowledged
  * only), `unacknowledged_invalidations_total`, `invalidated_tags_total`,
- * `errors_total{code}` and the gauge `pending_invalidations`.
+ * `errors_total{code}` and the gauge `pending_invalidations`; and, by label, `field_lookups_total{coordinate,outcome}`
+ * (one series per cached coordinate and outcome: bounded by the schema) and `field_reasons_total{outcome,reason}`
+ * (misses and bypasses by reason: a fixed set). The unlabelled totals keep their names.
  */
 export function registerPrometheusMetrics(cache: { stats(): CacheStats }, options: PrometheusOptions = {}): void {
   const registry = options.registry ?? defaultRegistry;
   const prefix = options.prefix ?? 'cachetag_';
   const last: Record<string, number> = {};
-  const counters: [keyof Omit<CacheStats, 'errors' | 'pendingInvalidations'>, string, string][] = [
+  const counters: [keyof Omit<CacheStats, 'errors' | 'pendingInvalidations' | 'byCoordinate' | 'byReason'>, string, string][] = [
     ['hits', 'hits_total', 'Cached field resolutions served from the store.'],
     ['misses', 'misses_total', 'Cached field resolutions that ran the resolver or joined a flight.'],
     ['bypasses', 'bypasses_total', 'Cached field resolutions that did not use the cache.'],
@@ -58,6 +62,34 @@ export function registerPrometheusMetrics(cache: { stats(): CacheStats }, option
     registers: [registry],
     collect() {
       this.set(cache.stats().pendingInvalidations);
+    },
+  });
+  new Counter({
+    name: `${prefix}field_lookups_total`,
+    help: 'Cached field resolutions by coordinate and outcome (hit, miss, bypass).',
+    labelNames: ['coordinate', 'outcome'],
+    registers: [registry],
+    collect() {
+      for (const [coordinate, counts] of Object.entries(cache.stats().byCoordinate ?? {})) {
+        for (const outcome of ['hits', 'misses', 'bypasses'] as const) {
+          const id = `coordinate:${coordinate}:${outcome}`;
+          this.inc({ coordinate, outcome: outcomeLabel[outcome] }, counts[outcome] - (last[id] ?? 0));
+          last[id] = counts[outcome];
+        }
+      }
+    },
+  });
+  new Counter({
+    name: `${prefix}field_reasons_total`,
+    help: 'Cached field misses and bypasses by reason.',
+    labelNames: ['outcome', 'reason'],
+    registers: [registry],
+    collect() {
+      for (const [key, value] of Object.entries(cache.stats().byReason ?? {})) {
+        const [outcome, reason] = key.split(':') as [string, string];
+        this.inc({ outcome, reason }, value - (last[`reason:${key}`] ?? 0));
+        last[`reason:${key}`] = value;
+      }
     },
   });
   new Counter({

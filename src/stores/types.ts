@@ -14,6 +14,8 @@
  *   store's floor. Everything else is stale and never returned.
  */
 
+import type { CounterBatch } from '../metrics/counterBatch.js';
+
 /** Why a key produced no value. */
 export type StoreMiss =
   /** No entry under the key (never written, expired, or evicted). */
@@ -120,4 +122,10 @@ export interface Store {
    * enough, or the store failed). Never rejects. A lease taken at another `seq` is never waited on.
    */
   acquire?(key: string, seq: StoreSeq): Promise<Uint8Array | undefined>;
+  /**
+   * Optional: records what a process's hit, miss and bypass counters moved by (about once a second, from
+   * `createCache({ liveCounters })`), where every process sharing the store adds up (the Redis store: per-minute
+   * hashes under the prefix, read by `cachetag stats`). A rejection drops nothing: the next batch carries it.
+   */
+  recordCounters?(batch: CounterBatch): Promise<void>;
 }

@@ -218,6 +218,7 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
     whenConnected: (timeoutMs) => store.whenConnected(timeoutMs),
     attach: (host) => store.attach?.(host),
     ...(store.acquire ? { acquire: store.acquire } : {}),
+    ...(store.recordCounters ? { recordCounters: store.recordCounters } : {}),
     get: fast ? getFast : getStrict,
 
     async set(list) {

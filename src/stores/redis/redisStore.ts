@@ -149,6 +149,7 @@ import { type LocalTierStats, withLocalTier } from './localTier.js';
 import { type RedisStoreOptions, resolveOptions } from './options.js';
 import { createPendingInvalidations } from './pendingInvalidations.js';
 import { createReadiness } from './readiness.js';
+import { createCounterRecorder } from './counterBuckets.js';
 import { createShardGuard } from './shardGuard.js';
 import { isReplyMismatch, normalizeTag } from './shardCalls.js';
 import { createShardOperations } from './shardOperations.js';
@@ -381,6 +382,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     },
   };
   if (o.leases) store.acquire = createLeases(connection, o.prefix, o.shards, o.leases.waitMs, (keys) => store.get(keys));
+  store.recordCounters = createCounterRecorder(connection.client, o.prefix);
   // The optional in-process tier wraps the store (localTier.ts).
   return o.local ? withLocalTier(store, o.local, { client: o.client, prefix: o.prefix, shardCount: o.shards, hlc: publisher.hlc }) : store;
 }

@@ -75,7 +75,8 @@ test('stats counts the entries under the prefix by coordinate, with the sequence
   assert.match(
     text.out,
     new RegExp(
-      `^prefix ${f.prefix}: 3 entries \\(1 fresh, 2 stale\\), \\d+ bytes\\ninvalidation sequence: shard 0 \\d+\\ntop coordinates:\\n  Query\\.product +2 entries`,
+      `^prefix ${f.prefix}: 3 entries \\(1 fresh, 2 stale\\), \\d+ bytes\\ninvalidation sequence: shard 0 \\d+\\ntop coordinates by entries:\\n  Query\\.product +2 entries`,
+      'm',
     ),
   );
 });
