@@ -11,6 +11,7 @@
 import { LRUCache } from 'lru-cache';
 import { invalidOption } from '../errors.js';
 import type { Store, StoreEntry, StoreLookup, StoreRead } from './types.js';
+import { coordinateOfKey, type EntryInfo } from './entryInfo.js';
 
 /** Default bound on the number of entries. */
 // Field-level caching keeps several entries per response (one per cached field, plus the operation), so the
@@ -41,6 +42,8 @@ interface MemoryEntry {
   readonly value: Uint8Array;
   readonly tags: readonly string[];
   readonly fetchSeq: number;
+  /** The store's clock at the fill (for `inspect`'s age). */
+  readonly filledAt: number;
 }
 
 /** The in-memory store with its introspection helpers (used by tests and the CLI). */
@@ -51,6 +54,13 @@ export interface MemoryStore extends Store {
   readonly bytes: number;
   /** The current invalidation sequence. */
   readonly seq: number;
+  /**
+   * The entries held (of one coordinate, or the one under a key), as operators see them: tags, age, TTL left, size,
+   * freshness. Walks every entry: for humans (the admin handler), never for a request path. Touches no recency.
+   */
+  inspect(filter?: { readonly coordinate?: string; readonly key?: string }): EntryInfo[];
+  /** The version of a tag (the sequence of its last invalidation), or undefined when none is remembered. */
+  tagVersion(tag: string): number | undefined;
 }
 
 /** Creates the embedded, bounded in-memory store. */
@@ -79,15 +89,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
   });
 
-  function isFresh(entry: MemoryEntry): boolean {
-    if (entry.fetchSeq < floor) return false;
+  const clock: Clock = options.clock ?? performance;
+
+  function isFresh(entry: Pick<MemoryEntry, 'tags' | 'fetchSeq'>): boolean {
+    return staleBecause(entry) === undefined;
+  }
+
+  function staleBecause(entry: Pick<MemoryEntry, 'tags' | 'fetchSeq'>): string | undefined {
+    if (entry.fetchSeq < floor) return 'filled before a forgotten tag version (the store raised its floor)';
     for (const tag of entry.tags) {
       // peek, not get: reading a version must not refresh it. The versions then leave in the order they were
       // written, oldest first, which keeps the floor as low as it can be (and a read costs no list update).
       const version = tagVersions.peek(tag);
-      if (version !== undefined && version > entry.fetchSeq) return false;
+      if (version !== undefined && version > entry.fetchSeq) return `${tag} was invalidated after the fill`;
     }
-    return true;
+    return undefined;
   }
 
   return {
@@ -102,6 +118,29 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     get seq() {
       return seq;
     },
+    inspect(filter = {}) {
+      const found: EntryInfo[] = [];
+      const keys = filter.key !== undefined ? [filter.key] : [...entries.keys()];
+      for (const key of keys) {
+        if (filter.coordinate !== undefined && coordinateOfKey(key) !== filter.coordinate) continue;
+        const entry = entries.peek(key);
+        if (entry === undefined) continue;
+        const remaining = entries.getRemainingTTL(key);
+        const why = staleBecause(entry);
+        found.push({
+          key,
+          coordinate: coordinateOfKey(key),
+          tags: entry.tags,
+          ageMs: Math.max(0, clock.now() - entry.filledAt),
+          ttlMs: Number.isFinite(remaining) ? Math.max(0, remaining) : -1,
+          bytes: entry.value.byteLength,
+          fresh: why === undefined,
+          ...(why ? { staleBecause: why } : {}),
+        });
+      }
+      return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    },
+    tagVersion: (tag) => tagVersions.peek(tag),
     async get(keys): Promise<StoreLookup> {
       const values: StoreRead[] = new Array(keys.length);
       for (let i = 0; i < keys.length; i++) {
@@ -121,7 +160,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     async set(batch: readonly StoreEntry[]) {
       let written = 0;
       for (const entry of batch) {
-        const stored: MemoryEntry = { value: entry.value, tags: entry.tags, fetchSeq: Number(entry.fetchSeq) };
+        const stored: MemoryEntry = { value: entry.value, tags: entry.tags, fetchSeq: Number(entry.fetchSeq), filledAt: clock.now() };
         // A fill whose tags were invalidated while its resolver ran must not land.
         if (!isFresh(stored) || !(entry.ttlMs > 0)) continue;
         entries.set(entry.key, stored, { ttl: Math.ceil(entry.ttlMs) });

@@ -2,7 +2,7 @@
  * An entry as stored under its key: a 2-byte magic, the metadata as one
  * MessagePack array, then the value bytes untouched.
  *
- *   "E2" + [shardCount, group, group, ...] + value
+ *   "E2" + [shardCount, group, group, ..., filledAtMs] + value
  *   group = [shard, epoch, fetch, tag, tag, ...]
  *
  * The metadata says what the entry's freshness depends on, grouped by the
@@ -19,6 +19,11 @@
  * entry is fresh while, for every group, the shard is still in that epoch,
  * its counter is not below `fetch`, and no tag of the group has a version
  * above `fetch`.
+ *
+ * `filledAtMs` (the writer's wall clock at the fill, for operators: `cachetag inspect` shows the entry's age) is an
+ * optional last integer: frames written before it have none and read on. The Lua scripts skip any element that is
+ * not a group, so they read both; a process older than it reads such a frame as malformed, a miss that its fill
+ * replaces (a rolling deploy costs misses, never a wrong answer).
  */
 import { isEpoch } from './seqVector.js';
 
@@ -45,14 +50,17 @@ export interface TagGroup {
 export interface EntryMeta {
   readonly shardCount: number;
   readonly groups: readonly TagGroup[];
+  /** When the entry was filled, in ms since the epoch (writer's clock); absent in frames written before it was. */
+  readonly filledAtMs?: number;
 }
 
 /**
  * Builds the stored bytes of an entry; groups must be sorted by shard.
  * Undefined when the metadata exceeds {@link MAX_META_BYTES}: such an entry is not cached.
  */
-export function encodeEntryFrame(shardCount: number, groups: readonly TagGroup[], value: Uint8Array): Buffer | undefined {
-  let metaBytes = arrayHeaderBytes(1 + groups.length) + uintBytes(shardCount);
+export function encodeEntryFrame(shardCount: number, groups: readonly TagGroup[], value: Uint8Array, filledAtMs?: number): Buffer | undefined {
+  const filled = filledAtMs !== undefined && Number.isSafeInteger(filledAtMs) && filledAtMs >= 0;
+  let metaBytes = arrayHeaderBytes(1 + groups.length + (filled ? 1 : 0)) + uintBytes(shardCount) + (filled ? uintBytes(filledAtMs) : 0);
   for (const group of groups) {
     metaBytes += arrayHeaderBytes(3 + group.tags.length) + uintBytes(group.shard) + strBytes(group.epoch.length) + uintBytes(group.fetch);
     for (const tag of group.tags) metaBytes += strBytes(Buffer.byteLength(tag, 'utf8'));
@@ -60,7 +68,7 @@ export function encodeEntryFrame(shardCount: number, groups: readonly TagGroup[]
   if (metaBytes > MAX_META_BYTES) return undefined;
   const frame = Buffer.allocUnsafe(FRAME_META_OFFSET + metaBytes + value.byteLength);
   const cursor = { pos: frame.write(FRAME_MAGIC, 0, 'latin1') };
-  writeArrayHeader(frame, cursor, 1 + groups.length);
+  writeArrayHeader(frame, cursor, 1 + groups.length + (filled ? 1 : 0));
   writeUint(frame, cursor, shardCount);
   for (const group of groups) {
     writeArrayHeader(frame, cursor, 3 + group.tags.length);
@@ -69,6 +77,7 @@ export function encodeEntryFrame(shardCount: number, groups: readonly TagGroup[]
     writeUint(frame, cursor, group.fetch);
     for (const tag of group.tags) writeStr(frame, cursor, tag, 'utf8');
   }
+  if (filled) writeUint(frame, cursor, filledAtMs);
   frame.set(value, cursor.pos);
   return frame;
 }
@@ -80,7 +89,9 @@ export function encodeEntryFrame(shardCount: number, groups: readonly TagGroup[]
 export function parseEntryFrame(frame: Buffer): { meta: EntryMeta; valueOffset: number } | undefined {
   const groups: TagGroup[] = [];
   const walked = walkFrame(frame, (shard, epoch, fetch, tags) => void groups.push({ shard, epoch, fetch, tags }));
-  return walked && { meta: { shardCount: walked.shardCount, groups }, valueOffset: walked.valueOffset };
+  if (!walked) return undefined;
+  const meta: EntryMeta = { shardCount: walked.shardCount, groups, ...(walked.filledAtMs !== undefined ? { filledAtMs: walked.filledAtMs } : {}) };
+  return { meta, valueOffset: walked.valueOffset };
 }
 
 /**
@@ -95,15 +106,22 @@ export function valueOffsetOf(frame: Buffer): number | undefined {
 function walkFrame(
   frame: Buffer,
   visit?: (shard: number, epoch: string, fetch: number, tags: string[]) => void,
-): { shardCount: number; valueOffset: number } | undefined {
+): { shardCount: number; valueOffset: number; filledAtMs?: number } | undefined {
   if (frame.length < FRAME_META_OFFSET || frame[0] !== MAGIC[0] || frame[1] !== MAGIC[1]) return undefined;
   const cursor = { pos: FRAME_META_OFFSET };
   const length = readArrayHeader(frame, cursor);
   if (length === undefined || length < 1) return undefined;
   const shardCount = readUint(frame, cursor);
-  if (shardCount === undefined || length - 1 > shardCount) return undefined;
+  // At most one group per shard, and the fill time.
+  if (shardCount === undefined || length - 2 > shardCount) return undefined;
   let previousShard = -1;
+  let filledAtMs: number | undefined;
   for (let g = 1; g < length; g++) {
+    if (g === length - 1 && g > 1 && isUint(frame[cursor.pos])) {
+      filledAtMs = readUint(frame, cursor);
+      if (filledAtMs === undefined) return undefined;
+      break;
+    }
     const fields = readArrayHeader(frame, cursor);
     if (fields === undefined || fields < 3) return undefined;
     const shard = readUint(frame, cursor);
@@ -121,7 +139,14 @@ function walkFrame(
     visit?.(shard, epoch, fetch, tags);
   }
   if (cursor.pos - FRAME_META_OFFSET > MAX_META_BYTES) return undefined;
-  return { shardCount, valueOffset: cursor.pos };
+  // Without the fill time, as many groups as shards at most.
+  if (filledAtMs === undefined && length - 1 > shardCount) return undefined;
+  return { shardCount, valueOffset: cursor.pos, ...(filledAtMs !== undefined ? { filledAtMs } : {}) };
+}
+
+/** Whether a MessagePack type byte starts an unsigned integer (positive fixint or uint 8 to 64). */
+function isUint(type: number | undefined): boolean {
+  return type !== undefined && (type < 0x80 || (type >= 0xcc && type <= 0xcf));
 }
 
 function arrayHeaderBytes(length: number): number {

@@ -7,6 +7,7 @@
  */
 import { Cluster, type Redis } from 'ioredis';
 import { ancestorsAndSelf } from '../../tags/hierarchy.js';
+import { coordinateOfKey, type EntryInfo } from '../entryInfo.js';
 import { parseEntryFrame } from './entryFrame.js';
 import { shardLayouts, shardOf, type ShardLayout } from './layout.js';
 import { defaultClusterShards, defaultPrefix, defaultStandaloneShards } from './options.js';
@@ -36,24 +37,7 @@ export interface TagState {
   readonly sequence: ShardState;
 }
 
-/** One entry under the prefix. */
-export interface EntryInfo {
-  /** The cache key (`Product.reviews:<hash>`, `op:<hash>`). */
-  readonly key: string;
-  /** `Type.field`, or `op` for operation responses. */
-  readonly coordinate: string;
-  readonly redisKey: string;
-  /** Its tags with their ancestors, as stored. */
-  readonly tags: readonly string[];
-  /** Milliseconds it still lives; -1 without expiry. */
-  readonly ttlMs: number;
-  /** Bytes of the stored frame (metadata and value). */
-  readonly bytes: number;
-  /** Whether a lookup would serve it now. */
-  readonly fresh: boolean;
-  /** Why it would not: the first tag invalidated after its fill, or a shard whose sequence was lost. */
-  readonly staleBecause?: string;
-}
+export type { EntryInfo } from '../entryInfo.js';
 
 export interface RedisInspector {
   readonly prefix: string;
@@ -123,12 +107,13 @@ export function createRedisInspector(options: RedisInspectorOptions): RedisInspe
         else if (record.version > group.fetch) staleBecause ??= `${tag} was invalidated after the fill`;
       });
     }
-    const separator = key.lastIndexOf(':');
+    const { filledAtMs } = parsed.meta;
     return {
       key,
-      coordinate: separator > 0 ? key.slice(0, separator) : key,
+      coordinate: coordinateOfKey(key),
       redisKey: layout.entryKeyPrefix + key,
       tags,
+      ...(filledAtMs !== undefined ? { ageMs: Math.max(0, Date.now() - filledAtMs) } : {}),
       ttlMs,
       bytes: frame.length,
       fresh: staleBecause === undefined,

@@ -64,7 +64,8 @@ export function createShardFill(calls: ShardCalls, options: { readonly maxValueB
     const groups: TagGroup[] = [...byShard]
       .sort(([a], [b]) => a - b)
       .map(([index, tags]) => ({ shard: index, epoch: fetch[index]!.epoch, fetch: fetch[index]!.n, tags: [...tags] }));
-    const frame = encodeEntryFrame(shardCount, groups, entry.value);
+    // The fill time is for operators only (`cachetag inspect`'s age): the wall clock is good enough.
+    const frame = encodeEntryFrame(shardCount, groups, entry.value, Date.now());
     if (frame === undefined) return undefined;
     return {
       key: entry.key,

@@ -95,7 +95,10 @@ test('inspect lists the entries of a coordinate with tags, TTL, size and freshne
   assert.ok(byTag('Product:1').ttlMs > 50_000 && byTag('Product:1').ttlMs <= 60_000);
   const one = await f.cli('inspect', '--redis', f.url, '--prefix', f.prefix, byTag('Product:1').key);
   assert.equal(one.code, 0);
-  assert.match(one.out, /\n {2}fresh; ttl \d+\.\ds; \d+ bytes\n {2}tags: Product Product:1$/);
+  assert.match(one.out, /\n {2}fresh; age \d+\.\ds; ttl \d+\.\ds; \d+ bytes\n {2}tags: Product Product:1$/);
+  // The fill time is stored with the entry: the age is how long ago this test filled it.
+  const age = byTag('Product:1') as { ageMs?: number };
+  assert.ok(age.ageMs !== undefined && age.ageMs >= 0 && age.ageMs < 60_000 - byTag('Product:1').ttlMs + 1000, JSON.stringify(age));
   const none = await f.cli('inspect', '--redis', f.url, '--prefix', f.prefix, 'Query.product:nope');
   assert.deepEqual([none.code, none.out], [1, 'no entry under Query.product:nope.']);
 });
