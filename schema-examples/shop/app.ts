@@ -1,13 +1,14 @@
 /**
  * Builds the shop: an Apollo Server with the cachetag plugin, served over
- * node:http at /graphql, with Prometheus text at /metrics.
+ * node:http at /graphql, with Prometheus text at /metrics and the cache's admin endpoints at /cachetag (for the CLI's
+ * --url: loopback clients only, or a bearer token).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { Counter, Registry } from 'prom-client';
 import { cacheDirectivesTypeDefs, createCache, type Cache, type CacheOptions } from '../../src/index.js';
-import { requestHeader, withCacheTag } from '../../src/http/index.js';
+import { cacheAdmin, requestHeader, withCacheTag, type CacheAdminOptions } from '../../src/http/index.js';
 import { apolloPersistedQueries, createApolloPlugin, type ApolloPluginOptions } from '../../src/apollo/index.js';
 import { registerPrometheusMetrics } from '../../src/metrics/prometheus.js';
 import { ShopData } from './data.js';
@@ -24,6 +25,8 @@ export interface ShopOptions {
   fastPath?: boolean;
   /** Serve `GET /idle`, answered once every queued cache write has landed (`cache.idle()`): tests wait on it instead of sleeping. Default false. */
   idleRoute?: boolean;
+  /** The admin endpoints at /cachetag (`cacheAdmin`): their options (a token), or false. Default: loopback clients only. */
+  admin?: Omit<CacheAdminOptions, 'basePath'> | false;
 }
 
 export interface Shop {
@@ -103,6 +106,8 @@ export async function createShop(options: ShopOptions = {}): Promise<Shop> {
     },
   );
 
+  const admin = options.admin === false ? undefined : cacheAdmin(cache, { ...options.admin, basePath: '/cachetag' });
+
   function shopContext(req: IncomingMessage): ShopContext {
     const userId = req.headers['x-user-id'];
     return { db, ...(typeof userId === 'string' && userId ? { userId } : {}) };
@@ -125,9 +130,13 @@ export async function createShop(options: ShopOptions = {}): Promise<Shop> {
       res.end('idle\n');
       return;
     }
+    if (admin && (url.pathname === '/cachetag' || url.pathname.startsWith('/cachetag/'))) {
+      admin(req, res);
+      return;
+    }
     if (url.pathname !== '/graphql') {
       res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('Not found: GraphQL is served at /graphql, metrics at /metrics\n');
+      res.end('Not found: GraphQL is served at /graphql, metrics at /metrics, the cache admin at /cachetag\n');
       return;
     }
     graphql(req, res);

@@ -11,15 +11,19 @@ import { TAG_SEPARATOR } from '../tags/hierarchy.js';
 import { exitCodes } from './exitCodes.js';
 import type { CliIo } from './io.js';
 import { progress, progressDone, redisOptions, withInspector } from './redisTarget.js';
+import { adminRequest } from './adminTarget.js';
+import type { EntryInfo } from '../stores/entryInfo.js';
 
 export const invalidateHelp = `Usage: cachetag invalidate --redis <url> [--cluster] [--prefix <p>] [--timeout <ms>] [--yes] [--dry-run [--shards <n>]] [--json] <tag>...
+       cachetag invalidate --url <admin url> [--token <t>] [--yes] [--dry-run] [--json] <tag>...
 
 Invalidates the tags, and everything below them, in a Redis store: every process sharing the prefix stops serving
 entries that carry them. A tag of one segment (a type name such as Product: every Product entry) asks for
 confirmation first; --yes skips it (required without a terminal). --dry-run invalidates nothing and counts the
 entries that carry each tag (scanned). Waits up to --timeout ms (default 5000) for the connection and for Redis to
 acknowledge, then prints how many tags Redis acknowledged. Exit 0 when Redis acknowledged, 1 when it did not (the
-message says why and what was not invalidated), 3 when not confirmed.`;
+message says why and what was not invalidated), 3 when not confirmed. --url invalidates through a server's admin
+endpoint (cacheAdmin): cache.invalidate() in that process, acknowledged by its store.`;
 
 /** Asks a yes/no question on the terminal; false without one. */
 export type Confirm = (question: string) => Promise<boolean>;
@@ -60,7 +64,9 @@ export async function guardInvalidate(
     return code;
   };
   if (values['dry-run']) {
-    const entries = await withInspector(values, (inspector) => inspector.entries('*', progress));
+    const entries = values.url
+      ? (await adminRequest<EntryInfo[]>(values, '/inspect')).body
+      : await withInspector(values, (inspector) => inspector.entries('*', progress));
     progressDone();
     const counts = positionals.map((tag) => {
       const carrying = entries.filter((e) => e.tags.includes(tag));

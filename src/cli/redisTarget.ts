@@ -5,10 +5,13 @@
  */
 import type { Cluster, Redis } from 'ioredis';
 import type { RedisInspector } from '../stores/redis/inspect.js';
+import { UsageError } from './exitCodes.js';
 
-/** parseArgs options of the shared flags. */
+/** parseArgs options of the shared flags (--url and --token name a server's admin endpoints instead, see adminTarget.ts). */
 export const redisOptions = {
   redis: { type: 'string' },
+  url: { type: 'string' },
+  token: { type: 'string' },
   cluster: { type: 'boolean', default: false },
   prefix: { type: 'string' },
   shards: { type: 'string' },
@@ -27,7 +30,7 @@ export const connectTimeoutMs = 5000;
 
 /** Connects, runs `use` with an inspector over the connection, and disconnects. */
 export async function withInspector<T>(flags: RedisFlags, use: (inspector: RedisInspector, client: Redis | Cluster) => Promise<T>): Promise<T> {
-  if (!flags.redis) throw new Error('--redis <url> is required (redis://host:port/db).');
+  if (!flags.redis) throw new UsageError('name a target: --redis <url> (redis://host:port/db), or --url <admin url> (a server mounting cacheAdmin).');
   const shards = flags.shards === undefined ? undefined : Number(flags.shards);
   if (shards !== undefined && (!Number.isInteger(shards) || shards < 1)) throw new Error(`--shards expects a positive integer; received ${flags.shards}.`);
   const { Redis, Cluster } = await import('ioredis');

@@ -3,7 +3,7 @@
  *
  *   cachetag validate <schema.graphql>... [--no-session]
  *   cachetag plan <schema.graphql>... [--json]
- *   cachetag invalidate --redis <url> [--cluster] [--prefix <p>] [--timeout <ms>] <tag>...
+ *   cachetag invalidate --redis <url> [--cluster] [--prefix <p>] [--timeout <ms>] <tag>...   (or --url <admin url>)
  *   cachetag stats | inspect | tags | watch --redis <url> ...   (one file each)
  */
 import { parseArgs } from 'node:util';
@@ -19,6 +19,7 @@ import { guardInvalidate } from './invalidateGuard.js';
 import { statsCommand } from './stats.js';
 import { tagsCommand } from './tags.js';
 import { watchCommand } from './watch.js';
+import { adminRequest } from './adminTarget.js';
 
 export const usage = `Usage:
   cachetag validate <schema.graphql>... [--no-session]
@@ -27,12 +28,14 @@ export const usage = `Usage:
   cachetag invalidate --redis <url> [--cluster] [--prefix <prefix>] [--timeout <ms>] <tag>...
                                                        invalidate tags in a Redis store (and everything below them);
                                                        waits up to --timeout ms (default 5000) for Redis to acknowledge
-  cachetag stats --redis <url> [--watch <s>]           entries, bytes and top coordinates under the prefix; sequences
-  cachetag inspect --redis <url> <Type.field | key>    entries with their tags, TTL left, size and freshness
+  cachetag stats --redis <url> [--watch <s>]           hit ratio of every process (by reason, by coordinate); entries, bytes
+  cachetag inspect --redis <url> <Type.field | key>    entries with their tags, age, TTL left, size and freshness
   cachetag tags --redis <url> <tag>...                 the invalidation state of tags and their ancestors
   cachetag watch --redis <url> [--tag <tag>]...        invalidations as they happen, from every process
 
-Redis commands also take --cluster, --prefix <p>, --shards <n>; every command takes --json and --help.
+Redis commands also take --cluster, --prefix <p>, --shards <n>; instead of --redis, --url <admin url> [--token <t>]
+reaches one server's cache through its admin endpoints (cacheAdmin in cachetag/http; the memory store's only way).
+Every command takes --json and --help.
 Exit codes: 0 ok, 1 failed (problems, Redis unreachable, not acknowledged), 2 usage, 3 not confirmed.
 `;
 
@@ -187,16 +190,29 @@ async function invalidate(args: readonly string[], io: Io): Promise<number> {
       prefix: { type: 'string' },
       shards: { type: 'string' },
       timeout: { type: 'string' },
+      url: { type: 'string' },
+      token: { type: 'string' },
     },
     allowPositionals: true,
   });
-  if (!values.redis) throw new Error('--redis <url> is required (redis://host:port/db).');
+  if (!values.redis && !values.url) throw new Error('--redis <url> is required (redis://host:port/db), or --url <admin url> for a server mounting cacheAdmin.');
   if (positionals.length === 0) throw new Error('name at least one tag.');
   const timeoutMs = values.timeout === undefined ? defaultInvalidateTimeoutMs : Number(values.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000)
     throw new Error(`--timeout must be a number of milliseconds from 1 to 60000; got "${values.timeout}".`);
   positionals.forEach((tag) => assertValidTag(tag));
   const tags = [...new Set(positionals)];
+  const count = (n: number) => `${n} tag${n === 1 ? '' : 's'}`;
+  if (values.url) {
+    const answer = await adminRequest<{ error?: string }>(values, '/invalidate', { body: { tags }, accept: [502] });
+    if (answer.status === 502) {
+      io.err(`cachetag invalidate: the store did not acknowledge the invalidation (${answer.body.error ?? 'no answer'}).`);
+      return exitCodes.failed;
+    }
+    io.out(`invalidated ${count(tags.length)} (acknowledged by the store): ${tags.join(' ')}`);
+    return exitCodes.ok;
+  }
+  if (!values.redis) throw new Error('--redis <url> is required.');
   const { Redis, Cluster } = await import('ioredis');
   const { createRedisStore } = await import('../stores/redis/index.js');
   const url = new URL(values.redis);
@@ -214,7 +230,6 @@ async function invalidate(args: readonly string[], io: Io): Promise<number> {
       if (operation !== 'close') io.err(`cachetag invalidate: ${error.message}`);
     },
   });
-  const count = (n: number) => `${n} tag${n === 1 ? '' : 's'}`;
   try {
     await store.invalidate(tags);
     io.out(`invalidated ${count(tags.length)} (acknowledged by Redis): ${tags.join(' ')}`);

@@ -11,10 +11,13 @@ import type { EntryInfo, RedisInspector, ShardState } from '../stores/redis/insp
 import { counterBucketsSince, readCounterBuckets, sumCounterBuckets, type CounterTotals } from '../stores/redis/counterBuckets.js';
 import { exitCodes, UsageError } from './exitCodes.js';
 import type { CliIo } from './io.js';
+import type { CacheStats } from '../metrics/events.js';
+import { adminRequest, type AdminFlags } from './adminTarget.js';
 import { progress, progressDone, redisOptions, withInspector } from './redisTarget.js';
 import { countersSince, hitRatio, scrapeCounters, type ProcessCounters } from './scrapeMetrics.js';
 
 export const statsHelp = `Usage: cachetag stats [--redis <url> [--cluster] [--prefix <p>] [--shards <n>] [--minutes <n>] [--no-scan]] [--metrics <url>]... [--json] [--watch <seconds>] [--count <n>]
+       cachetag stats --url <admin url> [--token <t>] [--json]
 
 With --redis: the hit ratio of every process sharing the prefix over the last --minutes minutes (default 5, at most
 10): field hits, misses and bypasses, misses and bypasses by reason, the coordinates with the most hits, operations,
@@ -22,6 +25,8 @@ and how many instances reported (each process records its counters in Redis abou
 createCache({ liveCounters })). Then what the store holds under the prefix, scanned (--no-scan skips it): entries
 (fresh and stale), their bytes, the coordinates with the most entries, and each shard's invalidation sequence.
 --metrics <url> (once per instance) reads instances' Prometheus endpoints (registerPrometheusMetrics) instead or too.
+--url reads one server's admin endpoint (cacheAdmin, cachetag/http): its counters since it started and, on the
+memory store, its entries and bytes.
 --watch refreshes every <seconds> in place, with what moved during the last interval (until Ctrl-C, or --count
 refreshes). Exit 0, or 1 when Redis or an endpoint cannot be read.`;
 
@@ -70,7 +75,8 @@ export async function statsCommand(args: readonly string[], io: CliIo): Promise<
     allowPositionals: false,
   });
   const metrics = values.metrics ?? [];
-  if (!values.redis && metrics.length === 0) throw new UsageError('name a store (--redis <url>) or instances (--metrics <url>), or both.');
+  if (values.url) return instanceStats(values, io);
+  if (!values.redis && metrics.length === 0) throw new UsageError('name a store (--redis <url>), a server (--url <admin url>) or instances (--metrics <url>).');
   const watchSeconds = values.watch === undefined ? undefined : Number(values.watch);
   if (watchSeconds !== undefined && !(watchSeconds > 0)) throw new Error(`--watch expects a number of seconds > 0; received ${values.watch}.`);
   const count = values.count === undefined ? (watchSeconds ? Infinity : 1) : Number(values.count);
@@ -105,8 +111,32 @@ export async function statsCommand(args: readonly string[], io: CliIo): Promise<
   return exitCodes.ok;
 }
 
+/** `--url`: one server's counters and, for a memory store, what it holds (its admin endpoint). */
+async function instanceStats(flags: AdminFlags & { json?: boolean | undefined }, io: CliIo): Promise<number> {
+  const { body } = await adminRequest<{ stats: CacheStats; store?: { entries: number; bytes: number; seq: number } }>(flags, '/stats');
+  const { stats } = body;
+  const totals: CounterTotals = {
+    instances: 1,
+    fields: { hits: stats.hits, misses: stats.misses, bypasses: stats.bypasses },
+    operations: { hits: stats.operationHits, misses: stats.operationMisses, bypasses: stats.operationBypasses },
+    byCoordinate: stats.byCoordinate ?? {},
+    byReason: stats.byReason ?? {},
+  };
+  const instance = reportOf(totals);
+  if (flags.json) {
+    io.out(JSON.stringify({ instance, ...(body.store ? { store: body.store } : {}), invalidations: stats.invalidations, errors: stats.errors }, null, 2));
+    return exitCodes.ok;
+  }
+  for (const line of describeLive('since start', instance)) io.out(line);
+  if (body.store) io.out(`store: ${body.store.entries} entries, ${body.store.bytes} bytes, invalidation sequence ${body.store.seq}`);
+  return exitCodes.ok;
+}
+
 function liveCounterReport(buckets: Iterable<Record<string, number>>): LiveCounterReport {
-  const totals = sumCounterBuckets(buckets);
+  return reportOf(sumCounterBuckets(buckets));
+}
+
+function reportOf(totals: CounterTotals): LiveCounterReport {
   const ratio = hitRatio(totals.fields.hits, totals.fields.misses);
   const operationRatio = hitRatio(totals.operations.hits, totals.operations.misses);
   const topCoordinates = Object.entries(totals.byCoordinate)

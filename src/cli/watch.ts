@@ -10,15 +10,19 @@ import { parseArgs } from 'node:util';
 import { assertValidTag } from '../tags/hierarchy.js';
 import type { ShardState } from '../stores/redis/inspect.js';
 import { exitCodes } from './exitCodes.js';
+import { adminEvents, type AdminFlags } from './adminTarget.js';
 import type { CliIo } from './io.js';
 import { redisOptions, withInspector } from './redisTarget.js';
 
 export const watchHelp = `Usage: cachetag watch --redis <url> [--cluster] [--prefix <p>] [--shards <n>] [--json] [--tag <tag>]... [--interval <ms>] [--count <n>]
+       cachetag watch --url <admin url> [--token <t>] [--json] [--count <n>]
 
 A live stream of invalidations from every process sharing the prefix: each move of a shard's invalidation sequence
 ("shard 0: 2 invalidations, sequence 41 → 43"), a sequence that was lost (new epoch), and, for each --tag, every new
 version of its record ("Product:42 invalidated at 43"). Polls every --interval ms (default 200) until Ctrl-C, or for
---count polls.`;
+--count polls.
+With --url <admin url> [--token <t>] (a server mounting cacheAdmin): that server's acknowledged invalidations, each
+with its time, tags and source (mutation or api), over Server-Sent Events; --count stops after that many.`;
 
 interface WatchEvent {
   readonly time: string;
@@ -41,6 +45,7 @@ export async function watchCommand(args: readonly string[], io: CliIo, signal?: 
   const intervalMs = values.interval === undefined ? 200 : Number(values.interval);
   if (!(intervalMs > 0)) throw new Error(`--interval expects milliseconds > 0; received ${values.interval}.`);
   const count = values.count === undefined ? Infinity : Number(values.count);
+  if (values.url) return watchServer(values, count, io, signal);
   const print = (event: WatchEvent) => io.out(values.json ? JSON.stringify(event) : describe(event));
   await withInspector(values, async (inspector) => {
     let previous = await inspector.sequences();
@@ -76,6 +81,27 @@ export async function watchCommand(args: readonly string[], io: CliIo, signal?: 
       }
     }
   });
+  return exitCodes.ok;
+}
+
+/** A server's acknowledged invalidations (`cacheAdmin`'s /watch), as they happen; stops after `count` of them. */
+async function watchServer(flags: AdminFlags & { json?: boolean | undefined }, count: number, io: CliIo, signal?: AbortSignal): Promise<number> {
+  const stop = new AbortController();
+  signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  let seen = 0;
+  await adminEvents(
+    flags,
+    '/watch',
+    (event) => {
+      const e = event as { time: string; tags: string[]; source: string; coordinate?: string };
+      io.out(flags.json ? JSON.stringify(e) : `${e.time} ${e.tags.join(' ')} (${e.source}${e.coordinate ? ` ${e.coordinate}` : ''})`);
+      if (++seen >= count) stop.abort();
+    },
+    stop.signal,
+    () => {
+      if (!flags.json) io.out(`watching ${flags.url}; Ctrl-C to stop`);
+    },
+  );
   return exitCodes.ok;
 }
 

@@ -11,3 +11,4 @@ export {
   type SessionIdFromRequest,
 } from '../adapter/adapter.js';
 export { fastPathHeaders, requestHeader, screenRequest, type FastPathRequest, type HeaderSource, type ScreenOptions, type ScreenResult } from './screen.js';
+export { cacheAdmin, type CacheAdminHandler, type CacheAdminOptions } from './admin.js';
