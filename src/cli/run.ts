@@ -223,6 +223,8 @@ async function invalidate(args: readonly string[], io: Io): Promise<number> {
   const store = createRedisStore({
     client,
     writeTimeoutMs: timeoutMs,
+    // What `cachetag watch` shows as the invalidation's source.
+    source: 'cachetag-cli',
     ...(values.prefix ? { prefix: values.prefix } : {}),
     ...(values.shards !== undefined ? { shards: Number(values.shards) } : {}),
     // A failed invalidation is reported below; close() would only repeat it.

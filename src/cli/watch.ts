@@ -1,87 +1,120 @@
 /**
- * `cachetag watch`: invalidations as they happen across every process that
- * shares the prefix, seen from Redis: each shard's sequence is polled and
- * every move is printed with the time; tags named with --tag are followed
- * by their record. The store publishes no tag names, so a move of the
- * sequence says how many invalidations landed, not which tags.
+ * `cachetag watch`: every invalidation Redis acknowledges, from every process sharing the prefix, as it happens: the
+ * stores publish each one on `<prefix>:invalidations` (invalidationBroadcast.ts) with its tags, the publishing
+ * instance (`source`) and a Hybrid Logical Clock timestamp, one message per shard it raised. Pub/sub is at-most-once:
+ * a shard's counter that moved by more than one since the last message says how many were missed. With --url, one
+ * server's invalidations through its admin endpoint (cacheAdmin) instead.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { assertValidTag } from '../tags/hierarchy.js';
-import type { ShardState } from '../stores/redis/inspect.js';
-import { exitCodes } from './exitCodes.js';
-import { adminEvents, type AdminFlags } from './adminTarget.js';
+import { assertValidTag, TAG_SEPARATOR } from '../tags/hierarchy.js';
+import { invalidationChannel, parseInvalidationMessage, type InvalidationMessage } from '../stores/redis/invalidationBroadcast.js';
+import { exitCodes, UsageError } from './exitCodes.js';
 import type { CliIo } from './io.js';
 import { redisOptions, withInspector } from './redisTarget.js';
+import { adminEvents, type AdminFlags } from './adminTarget.js';
 
-export const watchHelp = `Usage: cachetag watch --redis <url> [--cluster] [--prefix <p>] [--shards <n>] [--json] [--tag <tag>]... [--interval <ms>] [--count <n>]
+export const watchHelp = `Usage: cachetag watch --redis <url> [--cluster] [--prefix <p>] [--json] [--tag <tag>]... [--count <n>]
        cachetag watch --url <admin url> [--token <t>] [--json] [--count <n>]
 
-A live stream of invalidations from every process sharing the prefix: each move of a shard's invalidation sequence
-("shard 0: 2 invalidations, sequence 41 → 43"), a sequence that was lost (new epoch), and, for each --tag, every new
-version of its record ("Product:42 invalidated at 43"). Polls every --interval ms (default 200) until Ctrl-C, or for
---count polls.
-With --url <admin url> [--token <t>] (a server mounting cacheAdmin): that server's acknowledged invalidations, each
-with its time, tags and source (mutation or api), over Server-Sent Events; --count stops after that many.`;
+Every invalidation Redis acknowledges, from every process sharing the prefix, as it happens: its time (the publishing
+process's Hybrid Logical Clock), its tags, its source (the store's source option, default host:pid; cachetag-cli for
+this CLI) and the shard sequence it raised; one line per shard it touched. --tag keeps the invalidations that reach
+a tag (the tag, an ancestor, or below it). Pub/sub delivers at most once: when a shard's sequence moved further than
+the lines seen, a line says how many were missed. A lost sequence (Redis out of memory) is shown as a reset.
+With --url (a server mounting cacheAdmin): that server's acknowledged invalidations (time, tags, mutation or api).
+Runs until Ctrl-C, or until --count lines; --json prints one JSON object per line. Exit 0, 1 when it cannot connect.`;
 
-interface WatchEvent {
+/** One line of `watch --redis --json`. */
+export interface WatchEvent {
+  /** ISO time of the publishing process's HLC. */
   readonly time: string;
-  readonly shard: number;
-  readonly kind: 'invalidations' | 'sequence-reset' | 'tag';
-  readonly invalidations?: number;
-  readonly from?: number;
-  readonly to?: number;
-  readonly tag?: string;
+  readonly kind: 'invalidation' | 'missed' | 'reset';
+  readonly source?: string;
+  readonly tags?: readonly string[];
+  readonly shard?: number;
+  /** The shard's sequence after the invalidation. */
+  readonly sequence?: number;
+  /** `missed`: invalidations of the shard not seen. */
+  readonly missed?: number;
+  readonly hlc?: readonly [number, number];
 }
 
 export async function watchCommand(args: readonly string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
-    options: { ...redisOptions, tag: { type: 'string', multiple: true }, interval: { type: 'string' }, count: { type: 'string' } },
+    options: { ...redisOptions, tag: { type: 'string', multiple: true }, count: { type: 'string' } },
     allowPositionals: false,
   });
   const tags = values.tag ?? [];
   tags.forEach((tag) => assertValidTag(tag));
-  const intervalMs = values.interval === undefined ? 200 : Number(values.interval);
-  if (!(intervalMs > 0)) throw new Error(`--interval expects milliseconds > 0; received ${values.interval}.`);
   const count = values.count === undefined ? Infinity : Number(values.count);
+  if (!(count > 0)) throw new UsageError(`--count expects a number > 0; received ${values.count}.`);
   if (values.url) return watchServer(values, count, io, signal);
-  const print = (event: WatchEvent) => io.out(values.json ? JSON.stringify(event) : describe(event));
-  await withInspector(values, async (inspector) => {
-    let previous = await inspector.sequences();
-    const versions = new Map<string, number | undefined>();
-    for (const tag of tags) versions.set(tag, (await inspector.tagStates(tag)).at(-1)?.version);
-    if (!values.json) io.out(`watching ${inspector.prefix} (${inspector.shardCount} shard${inspector.shardCount === 1 ? '' : 's'}); Ctrl-C to stop`);
-    for (let poll = 0; poll < count && !signal?.aborted; poll++) {
-      await sleep(intervalMs);
-      const time = new Date().toISOString();
-      const current = await inspector.sequences();
-      current.forEach((now, i) => {
-        const before: ShardState = previous[i]!;
-        if (before.epoch !== undefined && now.epoch !== before.epoch) print({ time, shard: now.shard, kind: 'sequence-reset' });
-        else if ((now.counter ?? 0) > (before.counter ?? 0))
-          print({
-            time,
-            shard: now.shard,
-            kind: 'invalidations',
-            invalidations: now.counter! - (before.counter ?? 0),
-            from: before.counter ?? 0,
-            to: now.counter!,
-          });
+  const stop = new AbortController();
+  signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  let printed = 0;
+  const print = (event: WatchEvent) => {
+    if (stop.signal.aborted) return;
+    io.out(values.json ? JSON.stringify(event) : describe(event));
+    if (++printed >= count) stop.abort();
+  };
+  await withInspector(values, async (inspector, client) => {
+    const subscriber = client.duplicate();
+    subscriber.on('error', () => {});
+    try {
+      const channel = invalidationChannel(inspector.prefix);
+      const lastSeen = new Map<number, { epoch: string; counter: number }>();
+      // Baseline: what each shard's counter is now, so the first message tells whether any was missed.
+      for (const s of await inspector.sequences())
+        if (s.epoch !== undefined && s.counter !== undefined) lastSeen.set(s.shard, { epoch: s.epoch, counter: s.counter });
+      subscriber.on('message', (from: string, text: string) => {
+        if (from !== channel) return;
+        const message = parseInvalidationMessage(text);
+        if (message) for (const event of eventsOf(message, lastSeen)) if (reaches(event, tags)) print(event);
       });
-      previous = current;
-      for (const tag of tags) {
-        const state = (await inspector.tagStates(tag)).at(-1)!;
-        const before = versions.get(tag);
-        // Only a higher version is an invalidation: a fill also creates a missing record, at the current sequence.
-        if (state.state === 'recorded' && before !== undefined && state.version! > before) {
-          print({ time, shard: state.shard, kind: 'tag', tag, to: state.version });
-        }
-        versions.set(tag, state.version);
-      }
+      await (subscriber as { subscribe(channel: string): Promise<unknown> }).subscribe(channel);
+      if (!values.json) io.out(`watching ${inspector.prefix} (${channel}); Ctrl-C to stop`);
+      await new Promise<void>((resolve) => {
+        if (stop.signal.aborted) resolve();
+        stop.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    } finally {
+      subscriber.disconnect();
     }
   });
   return exitCodes.ok;
+}
+
+/** The lines of one message: a missed-count first when the shard's counter jumped, then the invalidation. */
+function eventsOf(message: InvalidationMessage, lastSeen: Map<number, { epoch: string; counter: number }>): WatchEvent[] {
+  const time = new Date(message.hlc[0]).toISOString();
+  const base = { time, source: message.source, hlc: message.hlc };
+  if (message.reset) return [{ ...base, kind: 'reset', tags: message.tags }];
+  const events: WatchEvent[] = [];
+  for (const [shard, epoch, counter] of message.shards) {
+    const before = lastSeen.get(shard);
+    if (before && before.epoch === epoch && counter > before.counter + 1) events.push({ time, kind: 'missed', shard, missed: counter - before.counter - 1 });
+    if (!before || before.epoch !== epoch || counter > before.counter) lastSeen.set(shard, { epoch, counter });
+    events.push({ ...base, kind: 'invalidation', tags: message.tags, shard, sequence: counter });
+  }
+  return events;
+}
+
+/** Whether an invalidation reaches one of `tags`: the tag itself, an ancestor of it, or a tag below it. */
+function reaches(event: WatchEvent, tags: readonly string[]): boolean {
+  if (tags.length === 0 || event.kind === 'missed') return true;
+  return (event.tags ?? []).some((t) => tags.some((w) => w === t || w.startsWith(t + TAG_SEPARATOR) || t.startsWith(w + TAG_SEPARATOR)));
+}
+
+function describe(event: WatchEvent): string {
+  switch (event.kind) {
+    case 'invalidation':
+      return `${event.time} ${event.tags!.join(' ')}  from ${event.source} (shard ${event.shard}, sequence ${event.sequence})`;
+    case 'missed':
+      return `${event.time} shard ${event.shard}: ${event.missed} invalidation${event.missed === 1 ? '' : 's'} not seen (pub/sub delivers at most once)`;
+    case 'reset':
+      return `${event.time} sequences lost and restarted (Redis out of memory), from ${event.source}: every older entry reads as stale`;
+  }
 }
 
 /** A server's acknowledged invalidations (`cacheAdmin`'s /watch), as they happen; stops after `count` of them. */
@@ -103,15 +136,4 @@ async function watchServer(flags: AdminFlags & { json?: boolean | undefined }, c
     },
   );
   return exitCodes.ok;
-}
-
-function describe(event: WatchEvent): string {
-  switch (event.kind) {
-    case 'invalidations':
-      return `${event.time} shard ${event.shard}: ${event.invalidations} invalidation${event.invalidations === 1 ? '' : 's'}, sequence ${event.from} → ${event.to}`;
-    case 'sequence-reset':
-      return `${event.time} shard ${event.shard}: sequence lost and restarted (new epoch): every older entry of the shard reads as stale`;
-    case 'tag':
-      return `${event.time} shard ${event.shard}: ${event.tag} invalidated at ${event.to}`;
-  }
 }

@@ -126,39 +126,83 @@ test('tags shows the record of a tag and of its ancestors, and a missing one', a
   assert.match(text.out, /^Nothing +missing \(shard 0, sequence \d+\): entries carrying it read as stale$/m);
 });
 
-test('watch prints each invalidation another process makes, with the tags it follows', async (t) => {
+test('watch prints every acknowledged invalidation with its tags, time and source, from any process; --tag filters', async (t) => {
+  const f = await filled(t);
+  if (!f) return;
+  const other = createRedisStore({ client: f.redis.template(), prefix: f.prefix, source: 'shop-2' });
+  onCleanup(t, () => other.close());
+  assert.ok(await other.whenConnected());
+  const watch = (...extra: string[]) => {
+    const out: string[] = [];
+    let opened!: () => void;
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    const done = watchCommand(['--redis', f.url, '--prefix', f.prefix, ...extra], {
+      // The first line is printed once subscribed (text), or is the first event (--json, opened at once after subscribing).
+      out: (l) => (out.push(l), opened()),
+      err: (l) => out.push(l),
+    });
+    return { out, open, done };
+  };
+  const all = watch('--count', '3');
+  const filtered = watch('--count', '2', '--tag', 'Product:1:reviews');
+  await Promise.all([all.open, filtered.open]);
+  const started = Date.now();
+  await f.store.invalidate(['Product:1']);
+  await other.invalidate(['Product:2']);
+  assert.equal((await f.cli('invalidate', '--redis', f.url, '--prefix', f.prefix, 'Product:3', 'Product')).code, 3, 'Product is broad');
+  assert.equal((await f.cli('invalidate', '--redis', f.url, '--prefix', f.prefix, '--yes', 'Product')).code, 0);
+  assert.equal(await all.done, 0);
+  assert.equal(all.out[0], `watching ${f.prefix} (${f.prefix}:invalidations); Ctrl-C to stop`);
+  const lines = all.out.slice(1).map((l) => /^(\S+) (.+)  from (\S+) \(shard 0, sequence (\d+)\)$/.exec(l));
+  assert.ok(lines.every(Boolean), all.out.join('\n'));
+  assert.deepEqual(
+    lines.map((m) => [m![2], m![3]]),
+    [
+      ['Product:1', lines[0]![3]],
+      ['Product:2', 'shop-2'],
+      ['Product', 'cachetag-cli'],
+    ],
+  );
+  for (const m of lines) assert.ok(Math.abs(Date.parse(m![1]!) - started) < 60_000, m![1]);
+  assert.deepEqual(
+    lines.map((m) => Number(m![4]) - Number(lines[0]![4])),
+    [0, 1, 2],
+    'one sequence step each',
+  );
+  // Product:1 and Product reach Product:1:reviews; Product:2 does not.
+  assert.equal(await filtered.done, 0);
+  assert.deepEqual(
+    filtered.out.slice(1).map((l) => /^\S+ (\S+) /.exec(l)![1]),
+    ['Product:1', 'Product'],
+  );
+});
+
+test('watch --json prints one JSON object per invalidation', async (t) => {
   const f = await filled(t);
   if (!f) return;
   const out: string[] = [];
-  let started!: () => void;
-  const watchingNow = new Promise<void>((resolve) => (started = resolve));
-  const stop = new AbortController();
-  const done = () => out.filter((l) => / invalidations?, /.test(l)).reduce((n, l) => n + Number(/: (\d+) invalidation/.exec(l)![1]), 0) >= 2;
-  const watching = watchCommand(
-    ['--redis', f.url, '--prefix', f.prefix, '--tag', 'Product:1', '--interval', '50', '--count', '200'],
-    {
-      // The first line is printed once the baseline is read: invalidations from then on are seen.
-      out: (l) => {
-        out.push(l);
-        started();
-        if (done()) stop.abort();
-      },
-      err: (l) => out.push(l),
-    },
-    stop.signal,
+  let finished = false;
+  const done = watchCommand(['--redis', f.url, '--prefix', f.prefix, '--json', '--count', '2'], { out: (l) => out.push(l), err: (l) => out.push(l) }).finally(
+    () => (finished = true),
   );
-  await watchingNow;
-  await f.store.invalidate(['Product:1']);
-  await f.store.invalidate(['Product:2']);
-  assert.equal(await watching, 0);
-  assert.match(out[0]!, new RegExp(`^watching ${f.prefix} \\(1 shard\\); Ctrl-C to stop$`));
-  const moved = out.slice(1).filter((l) => / shard 0: \d+ invalidations?, sequence \d+ → \d+$/.test(l));
-  assert.equal(
-    moved.reduce((n, l) => n + Number(/: (\d+) invalidation/.exec(l)![1]), 0),
-    2,
+  // --json prints no banner: invalidate until the watcher has printed two lines (invalidations made before it
+  // subscribed show up as one "missed" line, after which each is an "invalidation" line).
+  for (let i = 0; !finished && i < 200; i++) {
+    await f.store.invalidate([`Product:${i}`]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.equal(await done, 0);
+  const events = out.map((l) => JSON.parse(l) as { kind: string; tags: string[]; source: string; shard: number; sequence: number; time: string });
+  const event = events.find((e) => e.kind === 'invalidation')!;
+  assert.ok(
+    events.every((e) => e.kind === 'invalidation' || e.kind === 'missed'),
     out.join('\n'),
   );
-  assert.equal(out.filter((l) => /^\S+ shard 0: Product:1 invalidated at \d+$/.test(l)).length, 1, out.join('\n'));
+  assert.equal(event.kind, 'invalidation');
+  assert.match(event.tags[0]!, /^Product:\d+$/);
+  assert.equal(typeof event.source, 'string');
+  assert.equal(event.shard, 0);
+  assert.ok(Number.isInteger(event.sequence) && !Number.isNaN(Date.parse(event.time)));
 });
 
 test('invalidate --dry-run counts the entries carrying each tag and invalidates nothing', async (t) => {
