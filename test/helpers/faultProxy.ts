@@ -20,6 +20,8 @@ export interface FaultProxy {
   blackhole(): void;
   /** Forwards again, without delay. */
   heal(): void;
+  /** Sends new connections to `port` from now on (a failover: clients follow the promoted replica). */
+  retarget(port: number): void;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ interface Pair {
 export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
   let mode: Mode = 'pass';
   let delayMs = 0;
+  let target = targetPort;
   const pairs = new Set<Pair>();
 
   const pipe = (from: Socket, to: Socket): void => {
@@ -57,7 +60,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
       client.destroy();
       return;
     }
-    const upstream = connect(targetPort, LOOPBACK);
+    const upstream = connect(target, LOOPBACK);
     const pair = { client, upstream };
     pairs.add(pair);
     const close = (): void => {
@@ -104,6 +107,9 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     heal() {
       mode = 'pass';
       delayMs = 0;
+    },
+    retarget(port) {
+      target = port;
     },
     close() {
       destroyAll();

@@ -11,72 +11,11 @@
 import { performance } from 'node:perf_hooks';
 import { startDataService, secretOf, type DataService } from './dataService.js';
 import { startServerProcess, type ServerProcess } from './serverProcess.js';
+import { measureFault, type Sample } from './faultMeasure.js';
+import type { HistoryOptions, HistoryResult } from './types.js';
 
-export interface HistoryOptions {
-  /** A label for the report, e.g. `redis ×2, operation tier`. */
-  label: string;
-  /** Environment of every server process (REDIS_URL / REDIS_CLUSTER / REDIS_PREFIX / OPERATION_CACHE / FAST_PATH). */
-  env: Record<string, string>;
-  processes: number;
-  /** Operations to run (reads and writes). */
-  operations: number;
-  /** Requests in flight at once. */
-  concurrency?: number;
-  /** Seed for the operation mix (a small PRNG, so a failing history can be replayed). */
-  seed?: number;
-  /** A fault injected once `injectAt` operations have started and healed once `healAt` have (fault matrix). */
-  fault?: { injectAt: number; healAt: number; inject(): Promise<void>; heal(): Promise<void> };
-}
-
-/** What a fault did, measured from the processes' stats sampled every 50 ms and from read latencies. */
-export interface FaultMeasure {
-  /** From the injection to the first sample with more store errors (undefined: none seen). */
-  detectMs?: number;
-  /** From the heal to the first sample with new cache hits and no new store errors. */
-  recoverMs?: number;
-  baselineP99Ms: number;
-  faultP99Ms: number;
-  afterP99Ms: number;
-  /** Stale reads that began before the fault was injected (not explained by it). */
-  staleBeforeFault: number;
-  /** Invalidations that missed their deadline before the fault (an overloaded machine), which would explain them. */
-  deferredBeforeFault: number;
-  /** The last stale read began this long after the heal (negative: every stale read began before the heal). */
-  lastStaleAfterHealMs?: number;
-  /** Resident memory of the server processes after the run minus before the fault, summed (MiB). */
-  memoryGrowthMiB: number;
-}
-
-export interface ReadStats {
-  reads: number;
-  stale: number;
-}
-
-export interface HistoryResult {
-  label: string;
-  processes: number;
-  operations: number;
-  reads: number;
-  writes: number;
-  stale: number;
-  /** PRIVATE reads that returned another user's data. */
-  foreign: number;
-  /** Responses with an HTTP error or GraphQL errors. */
-  failed: number;
-  byKind: Record<'item' | 'owner' | 'list' | 'private', ReadStats>;
-  /** Reads served by the HTTP fast path (answered without entering Apollo). */
-  fastPathReads: number;
-  /** Invalidations a Redis store did not get acknowledged in time and kept pending (the documented degraded mode). */
-  deferredInvalidations: number;
-  /** Store failures the caches absorbed (served uncached), summed over processes (`stats().errors`). */
-  storeErrors: number;
-  /** Up to 10 descriptions of violations, for the failure message. */
-  examples: string[];
-  readP50Ms: number;
-  readP99Ms: number;
-  durationMs: number;
-  fault?: FaultMeasure;
-}
+export type { FaultMeasure } from './faultMeasure.js';
+export type { HistoryOptions, HistoryResult, ReadStats } from './types.js';
 
 interface Tracked {
   /** Highest version of this entity among acknowledged writes. */
@@ -87,6 +26,8 @@ interface Tracked {
   ackedMoves: number;
   /** Sent writes that may change list membership. */
   sentMoves: number;
+  /** [version, performance.now() when acknowledged] of each acknowledged write, oldest first. */
+  acks: [number, number][];
 }
 
 const LISTS = ['L1', 'L2', 'L3'];
@@ -119,12 +60,13 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
     users: USERS,
   });
   const tracked = new Map<string, Tracked>();
-  for (const row of data.items.values()) tracked.set(`item:${row.id}`, { ackedVersion: row.version, ackedListId: row.listId, ackedMoves: 1, sentMoves: 1 });
-  for (const row of data.owners.values()) tracked.set(`owner:${row.id}`, { ackedVersion: row.version, ackedMoves: 0, sentMoves: 0 });
-  for (const row of data.accounts.values()) tracked.set(`account:${row.id}`, { ackedVersion: row.version, ackedMoves: 0, sentMoves: 0 });
+  for (const row of data.items.values())
+    tracked.set(`item:${row.id}`, { ackedVersion: row.version, ackedListId: row.listId, ackedMoves: 1, sentMoves: 1, acks: [] });
+  for (const row of data.owners.values()) tracked.set(`owner:${row.id}`, { ackedVersion: row.version, ackedMoves: 0, sentMoves: 0, acks: [] });
+  for (const row of data.accounts.values()) tracked.set(`account:${row.id}`, { ackedVersion: row.version, ackedMoves: 0, sentMoves: 0, acks: [] });
   const track = (key: string): Tracked => {
     let entry = tracked.get(key);
-    if (!entry) tracked.set(key, (entry = { ackedVersion: 0, ackedMoves: 0, sentMoves: 0 }));
+    if (!entry) tracked.set(key, (entry = { ackedVersion: 0, ackedMoves: 0, sentMoves: 0, acks: [] }));
     return entry;
   };
 
@@ -144,6 +86,8 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
     fastPathReads: 0,
     deferredInvalidations: 0,
     storeErrors: 0,
+    operationHits: 0,
+    staleAgesMs: [],
     examples: [],
     readP50Ms: 0,
     readP99Ms: 0,
@@ -157,7 +101,7 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
   const timedReads: [began: number, ms: number][] = [];
   let injectedAt: number | undefined;
   let healedAt: number | undefined;
-  const samples: { at: number; errors: number; hits: number; rss: number; deferred: number }[] = [];
+  const samples: Sample[] = [];
   const sample = async (): Promise<void> => {
     let errors = 0;
     let hits = 0;
@@ -204,12 +148,19 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
     return { data: failed ? undefined : body.data!, fastPath: response.headers.get('x-answered-by') === 'fast-path' };
   }
 
+  /** A stale read of `trackedKey` that began at `at` and was served `got`: how long since the first write it missed was acknowledged. */
+  function staleAge(trackedKey: string, got: number | undefined, at: number): void {
+    const missed = track(trackedKey).acks.find(([version]) => version > (got ?? -1));
+    result.staleAgesMs.push(missed ? at - missed[1] : 0);
+  }
+
   function judgeVersion(kind: keyof HistoryResult['byKind'], key: string, snapshot: number, got: number | undefined, at: number): void {
     result.byKind[kind].reads++;
     if (got === undefined || got < snapshot) {
       result.byKind[kind].stale++;
       result.stale++;
       staleTimes.push(at);
+      staleAge(`${kind === 'private' ? 'account' : kind === 'owner' ? 'owner' : 'item'}:${key}`, got, at);
       violation(`stale ${kind} ${key} at ${at.toFixed(1)} ms: got version ${got}, a write acknowledged before the read began had ${snapshot}`);
     }
   }
@@ -243,16 +194,19 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
     const served = new Map(rows.map((row) => [row.id, row]));
     result.byKind.list.reads++;
     let stale = false;
+    let age: [string, number | undefined] | undefined;
     for (const [id, before] of snapshot) {
       const row = served.get(id);
       if (row) {
         if (row.version < before.ackedVersion || row.listId !== listId) {
           stale = true;
+          age ??= [id, row.version];
           violation(`stale list ${listId} at ${began.toFixed(1)} ms: ${id} served at version ${row.version}, acknowledged ${before.ackedVersion}`);
         }
       } else if (before.ackedListId === listId && track(`item:${id}`).sentMoves === before.ackedMoves) {
         // In the list by a write acknowledged before the read began, and no move of it since: it must be there.
         stale = true;
+        age ??= [id, before.ackedVersion - 1];
         violation(`stale list ${listId} at ${began.toFixed(1)} ms: ${id} (version ${before.ackedVersion}) missing`);
       }
     }
@@ -260,6 +214,7 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
       result.byKind.list.stale++;
       result.stale++;
       staleTimes.push(began);
+      staleAge(`item:${age![0]}`, age![1], began);
     }
   }
 
@@ -286,6 +241,7 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
       if (!row) return;
       const entry = track(key);
       if (moved) entry.ackedMoves++;
+      entry.acks.push([row.version, performance.now()]);
       if (row.version > entry.ackedVersion) {
         entry.ackedVersion = row.version;
         if (row.listId !== undefined) entry.ackedListId = row.listId;
@@ -341,9 +297,12 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
         remaining--;
         result.operations++;
         const fault = options.fault;
+        if (fault?.prepare && result.operations === fault.prepareAt) faultDone = fault.prepare();
         if (fault && result.operations === fault.injectAt) {
-          injectedAt = performance.now();
-          faultDone = fault.inject();
+          faultDone = faultDone.then(() => {
+            injectedAt = performance.now();
+            return fault.inject();
+          });
         }
         if (fault && result.operations === fault.healAt) {
           faultDone = faultDone.then(async () => {
@@ -368,47 +327,16 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
   } finally {
     if (sampling) clearInterval(sampling);
     result.durationMs = performance.now() - started;
-    if (options.fault && injectedAt !== undefined) {
-      const p99 = (from: number, to: number): number => {
-        const ms = timedReads
-          .filter(([began]) => began >= from && began < to)
-          .map(([, ms]) => ms)
-          .sort((a, b) => a - b);
-        return ms[Math.floor(ms.length * 0.99)] ?? 0;
-      };
-      const before = samples.filter((s) => s.at <= injectedAt!).at(-1) ?? samples[0]!;
-      const detected = samples.find((s) => s.at > injectedAt! && s.errors > before.errors);
-      let recoverMs: number | undefined;
-      if (healedAt !== undefined) {
-        const after = samples.filter((s) => s.at >= healedAt!);
-        for (let i = 1; i < after.length; i++) {
-          if (after[i]!.hits > after[i - 1]!.hits && after[i]!.errors === after[i - 1]!.errors) {
-            recoverMs = after[i]!.at - healedAt;
-            break;
-          }
-        }
-      }
-      result.fault = {
-        ...(detected ? { detectMs: detected.at - injectedAt } : {}),
-        ...(recoverMs !== undefined ? { recoverMs } : {}),
-        staleBeforeFault: staleTimes.filter((t) => t < injectedAt!).length,
-        deferredBeforeFault: before.deferred,
-        ...(staleTimes.length > 0 && healedAt !== undefined ? { lastStaleAfterHealMs: Math.max(...staleTimes) - healedAt } : {}),
-        // The second half of the time before the fault: warm caches, as the fault found them.
-        baselineP99Ms: p99((started + injectedAt) / 2, injectedAt),
-        faultP99Ms: p99(injectedAt, healedAt ?? Infinity),
-        afterP99Ms: healedAt !== undefined ? p99(healedAt, Infinity) : 0,
-        memoryGrowthMiB: ((samples.at(-1)?.rss ?? 0) - before.rss) / 1024 / 1024,
-      };
-    }
+    if (options.fault && injectedAt !== undefined) result.fault = measureFault({ samples, timedReads, staleTimes, started, injectedAt, healedAt });
     for (const server of servers) {
       try {
         const report = (await (await fetch(server.url.replace('/graphql', '/stats'))).json()) as {
-          stats: { errors?: Record<string, number>; unacknowledgedInvalidations?: number };
+          stats: { errors?: Record<string, number>; unacknowledgedInvalidations?: number; operationHits?: number };
           absorbed: Record<string, number>;
         };
         // Invalidations Redis did not acknowledge in time: counted by the cache (stats) or, before it did, by the store.
         result.deferredInvalidations += (report.absorbed.invalidate ?? 0) + (report.stats.unacknowledgedInvalidations ?? 0);
+        result.operationHits += report.stats.operationHits ?? 0;
         result.storeErrors += Object.values(report.stats.errors ?? {}).reduce((sum, n) => sum + n, 0);
       } catch {
         // a server that died is already visible as failed responses

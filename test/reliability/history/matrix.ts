@@ -5,6 +5,9 @@
 import { startRedisServer } from '../../helpers/redis.js';
 import { startRedisCluster } from '../../helpers/redisCluster.js';
 import { runHistory, type HistoryResult } from './history.js';
+import type { IntegrationKind } from './integrations.js';
+import { testDatabaseUrl } from '../../helpers/postgres.js';
+import pg from 'pg';
 
 export type Backend = 'memory' | 'redis' | 'cluster';
 
@@ -16,6 +19,24 @@ export interface HistoryCase {
   operations: number;
   /** Keep the Redis store's default deadlines (50 ms reads, 250 ms writes) and overload the machine: the degraded mode. */
   overloaded?: boolean;
+  /** The Redis store's in-process tier. */
+  local?: 'strict' | 'fast';
+  /** Served through this drop-in instead of the checker's own node:http server. */
+  server?: IntegrationKind;
+  /** Mutations in PostgreSQL transactions, invalidating through the outbox: answered after its relay, or right after the commit. */
+  outbox?: 'relay' | 'commit';
+}
+
+/**
+ * The stated staleness bound of a bounded mode, in milliseconds from the acknowledgement (undefined: zero stale).
+ * Fast tier: a lost broadcast is seen by the next idle poll (`pollMs`, 250 ms) and a gap not filled within `gapMs`
+ * (100 ms) flushes the tier. Outbox answered at commit: the started relay delivers on the commit's NOTIFY, or at the
+ * latest on its next poll (200 ms here) plus one delivery within the invalidation deadline (2 s).
+ */
+export function staleBoundMs(c: HistoryCase): number | undefined {
+  if (c.local === 'fast') return 250 + 100;
+  if (c.outbox === 'commit') return 200 + 2000;
+  return undefined;
 }
 
 export function historyCases(long: boolean): HistoryCase[] {
@@ -29,11 +50,26 @@ export function historyCases(long: boolean): HistoryCase[] {
     { backend: 'cluster', processes: 2, mode: 'operation', operations: n(500, 5_000) },
     ...(long ? [{ backend: 'cluster', processes: 4, mode: 'field', operations: 5_000 } as const] : []),
     ...(long ? [{ backend: 'redis', processes: 2, mode: 'field', operations: 5_000, overloaded: true } as const] : []),
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(400, 5_000), local: 'strict' },
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(400, 5_000), local: 'fast' },
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(300, 3_000), outbox: 'relay' },
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(300, 3_000), outbox: 'commit' },
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(250, 3_000), server: 'standalone' },
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(250, 3_000), server: 'express' },
+    { backend: 'memory', processes: 1, mode: 'operation', operations: n(250, 3_000), server: 'fastify' },
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(250, 3_000), server: 'yoga' },
   ];
 }
 
 export const caseLabel = (c: HistoryCase): string =>
-  `${c.backend === 'memory' ? 'memory store' : c.backend === 'redis' ? 'Redis' : 'Redis Cluster (3 primaries)'} ×${c.processes}, ${c.mode === 'operation' ? 'operation tier + fast path' : 'field tier only'}${c.overloaded ? ', default deadlines, 48 requests in flight on 2 cores (degraded mode)' : ''}`;
+  [
+    `${c.backend === 'memory' ? 'memory store' : c.backend === 'redis' ? 'Redis' : 'Redis Cluster (3 primaries)'} ×${c.processes}`,
+    c.mode === 'operation' ? 'operation tier + fast path' : 'field tier only',
+    ...(c.local ? [`in-process tier, ${c.local} mode`] : []),
+    ...(c.outbox ? [`PostgreSQL outbox, ${c.outbox === 'relay' ? 'answered after its relay' : 'answered at commit'}`] : []),
+    ...(c.server ? [`through the ${c.server} drop-in`] : []),
+    ...(c.overloaded ? ['default deadlines, 48 requests in flight on 2 cores (degraded mode)'] : []),
+  ].join(', ');
 
 export async function runHistoryCase(c: HistoryCase, seed = 1): Promise<HistoryResult> {
   const env: Record<string, string> = c.mode === 'field' ? { OPERATION_CACHE: '0', FAST_PATH: '0' } : {};
@@ -43,34 +79,45 @@ export async function runHistoryCase(c: HistoryCase, seed = 1): Promise<HistoryR
     env.READ_TIMEOUT_MS = '2000';
     env.WRITE_TIMEOUT_MS = '5000';
   }
-  const concurrency = c.overloaded ? 48 : 16;
-  if (c.backend === 'memory') return runHistory({ label: caseLabel(c), env, processes: c.processes, operations: c.operations, seed, concurrency });
-  if (c.backend === 'redis') {
+  if (c.local) env.LOCAL_TIER = c.local;
+  if (c.server) env.SERVER_KIND = c.server;
+  const run = (backendEnv: Record<string, string>) =>
+    runHistory({
+      label: caseLabel(c),
+      env: { ...env, ...backendEnv },
+      processes: c.processes,
+      operations: c.operations,
+      seed,
+      concurrency: c.overloaded ? 48 : 16,
+    });
+  if (c.outbox) {
+    const table = `ct_history_outbox_${process.pid}_${seed}`;
+    Object.assign(env, { OUTBOX: c.outbox, DATABASE_URL: testDatabaseUrl, OUTBOX_TABLE: table });
+    const pool = new pg.Pool({ connectionString: testDatabaseUrl, max: 1 });
+    try {
+      return await onBackend(c.backend, run);
+    } finally {
+      await pool.query(`DROP TABLE IF EXISTS ${table}`).catch(() => {});
+      await pool.end();
+    }
+  }
+  return onBackend(c.backend, run);
+}
+
+/** Starts the backend (a private redis-server, a private cluster), runs `run` with its environment, stops it. */
+async function onBackend<T>(backend: Backend, run: (env: Record<string, string>) => Promise<T>): Promise<T> {
+  if (backend === 'memory') return run({});
+  if (backend === 'redis') {
     const redis = await startRedisServer();
     try {
-      return await runHistory({
-        label: caseLabel(c),
-        env: { ...env, REDIS_URL: `redis://127.0.0.1:${redis.port}` },
-        processes: c.processes,
-        operations: c.operations,
-        seed,
-        concurrency,
-      });
+      return await run({ REDIS_URL: `redis://127.0.0.1:${redis.port}` });
     } finally {
       await redis.stop();
     }
   }
   const cluster = await startRedisCluster(3);
   try {
-    const nodes = cluster.nodes.map((node) => `127.0.0.1:${node.port}`).join(',');
-    return await runHistory({
-      label: caseLabel(c),
-      env: { ...env, REDIS_CLUSTER: nodes },
-      processes: c.processes,
-      operations: c.operations,
-      seed,
-      concurrency,
-    });
+    return await run({ REDIS_CLUSTER: cluster.nodes.map((node) => `127.0.0.1:${node.port}`).join(',') });
   } finally {
     await cluster.stop();
   }
