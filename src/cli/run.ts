@@ -222,7 +222,7 @@ async function invalidate(args: readonly string[], io: Io): Promise<number> {
     : new Redis(values.redis, { lazyConnect: true });
   const store = createRedisStore({
     client,
-    writeTimeoutMs: timeoutMs,
+    invalidateTimeoutMs: timeoutMs,
     // What `cachetag watch` shows as the invalidation's source.
     source: 'cachetag-cli',
     ...(values.prefix ? { prefix: values.prefix } : {}),

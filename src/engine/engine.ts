@@ -159,7 +159,7 @@ export interface Cache {
   /**
    * Waits for pending fills and `onInvalidate` deliveries (up to `invalidationDelivery.closeTimeoutMs`, then drops
    * them) and closes the store, which keeps delivering its pending invalidations within its own
-   * deadline (Redis: `writeTimeoutMs`), and resolves to the tags it could not deliver (the built-in stores never reject).
+   * deadline (Redis: `invalidateTimeoutMs`), and resolves to the tags it could not deliver (the built-in stores never reject).
    */
   close(): Promise<CloseResult>;
 }

@@ -7,6 +7,7 @@ export {
   defaultBreakerCooldownMs,
   defaultBreakerThreshold,
   defaultClusterShards,
+  defaultInvalidateTimeoutMs,
   defaultOnError,
   defaultPrefix,
   defaultReadTimeoutMs,

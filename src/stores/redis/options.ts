@@ -8,6 +8,12 @@ import { defaultReadTimeoutMs, defaultWriteTimeoutMs } from '../wrappers/withDea
 
 // The deadlines and breaker are those of the store wrappers (withDeadline.ts, withBreaker.ts), with their defaults.
 export { defaultBreakerCooldownMs, defaultBreakerThreshold, defaultReadTimeoutMs, defaultWriteTimeoutMs };
+/**
+ * Default deadline of the Redis store's `invalidate`, in milliseconds: longer than a fill's (`writeTimeoutMs`), because
+ * a fill that misses its deadline costs one cache miss, while an invalidation that misses it leaves other processes
+ * serving the old entries until a retry lands. A mutation waiting a little longer is the cheaper failure.
+ */
+export const defaultInvalidateTimeoutMs = 2000;
 import { defaultSource } from './invalidationPublish.js';
 import { type LocalTierOptions, type ResolvedLocalTierOptions, resolveLocalTierOptions } from './localTierOptions.js';
 
@@ -52,11 +58,13 @@ export interface RedisStoreOptions {
   shards?: number;
   /** Deadline of `get`, in milliseconds. Default {@link defaultReadTimeoutMs}. */
   readTimeoutMs?: number;
-  /**
-   * Deadline of `set` and `invalidate`, in milliseconds: `invalidate` waits for the connection and Redis's answer
-   * within it, and `close` for pending invalidations. Default {@link defaultWriteTimeoutMs}.
-   */
+  /** Deadline of `set` (a fill), in milliseconds: past it the fill is dropped and reported. Default {@link defaultWriteTimeoutMs}. */
   writeTimeoutMs?: number;
+  /**
+   * Deadline of `invalidate`, in milliseconds: it waits for the connection and Redis's answer within it, and `close`
+   * keeps delivering pending invalidations for as long. Default {@link defaultInvalidateTimeoutMs}.
+   */
+  invalidateTimeoutMs?: number;
   /** Values larger than this are neither written nor served, in bytes. Default `defaultMaxValueBytes` (8 MiB). */
   maxValueBytes?: number;
   /** Consecutive failures that open the circuit breaker. Default {@link defaultBreakerThreshold}. */
@@ -116,6 +124,7 @@ export interface ResolvedOptions {
   readonly shards: number;
   readonly readTimeoutMs: number;
   readonly writeTimeoutMs: number;
+  readonly invalidateTimeoutMs: number;
   readonly maxValueBytes: number;
   readonly breakerThreshold: number;
   readonly breakerCooldownMs: number;
@@ -152,6 +161,7 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
     shards: integer('shards', options.shards ?? (isCluster ? defaultClusterShards : defaultStandaloneShards), 1, MAX_SHARDS),
     readTimeoutMs: integer('readTimeoutMs', options.readTimeoutMs ?? defaultReadTimeoutMs, 1, 60_000),
     writeTimeoutMs: integer('writeTimeoutMs', options.writeTimeoutMs ?? defaultWriteTimeoutMs, 1, 60_000),
+    invalidateTimeoutMs: integer('invalidateTimeoutMs', options.invalidateTimeoutMs ?? defaultInvalidateTimeoutMs, 1, 60_000),
     maxValueBytes: integer('maxValueBytes', options.maxValueBytes ?? defaultMaxValueBytes, 1, 512 * 1024 * 1024),
     breakerThreshold: integer('breakerThreshold', options.breakerThreshold ?? defaultBreakerThreshold, 1, 1_000_000),
     breakerCooldownMs: integer('breakerCooldownMs', options.breakerCooldownMs ?? defaultBreakerCooldownMs, 1, 3_600_000),

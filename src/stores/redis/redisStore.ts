@@ -110,14 +110,14 @@
  *   failure) within `writeTimeoutMs` and reports the failure to `onError`.
  * - `invalidate` resolves once Redis acknowledged, or rejects with
  *   `INVALIDATION_UNACKNOWLEDGED` (an UnacknowledgedInvalidationError naming
- *   the tags), within `writeTimeoutMs`; it waits for the connection within
+ *   the tags), within `invalidateTimeoutMs`; it waits for the connection within
  *   that deadline (a store just created, a reconnection). Tags Redis did not
  *   acknowledge join a local pending set; while a tag is pending, entries
  *   carrying it read as `'stale'` and fills carrying it are dropped; a
  *   background loop retries them (with backoff, oldest first) until Redis
  *   acknowledges. `pendingInvalidations` counts them.
  * - `close` keeps delivering pending invalidations for up to
- *   `writeTimeoutMs` (waiting for the connection too), then reports those
+ *   `invalidateTimeoutMs` (waiting for the connection too), then reports those
  *   left to `onError` ('close', `INVALIDATION_UNACKNOWLEDGED`, naming them)
  *   and resolves: closing never fails.
  * - A circuit breaker (on a cluster, one per shard) opens after `breakerThreshold` consecutive failures and
@@ -235,7 +235,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
    */
   async function attemptInvalidate(
     tags: readonly string[],
-    deadlineMs = o.writeTimeoutMs,
+    deadlineMs = o.invalidateTimeoutMs,
   ): Promise<{ seq?: StoreSeq; acknowledged: readonly string[]; error?: CacheTagError }> {
     const offline = notConnected();
     const ticket = offline === undefined ? breaker.allow() : undefined;
@@ -319,7 +319,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     /**
      * Invalidates tags; resolves once Redis acknowledged them, within
-     * `writeTimeoutMs` (waiting for the connection if needed), or rejects with
+     * `invalidateTimeoutMs` (waiting for the connection if needed), or rejects with
      * an {@link UnacknowledgedInvalidationError}: the tags Redis did not
      * acknowledge are then kept pending and retried (see the design notes).
      */
@@ -327,9 +327,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       const list = [...new Set(tags.map(normalizeTag))];
       if (closed) throw unacknowledged(list, list, 'the store is closed');
       const started = performance.now();
-      if (notConnected() !== undefined) await whenConnected(o.writeTimeoutMs);
+      if (notConnected() !== undefined) await whenConnected(o.invalidateTimeoutMs);
       const since = pending.generation();
-      const attempt = await attemptInvalidate(list, Math.max(1, o.writeTimeoutMs - (performance.now() - started)));
+      const attempt = await attemptInvalidate(list, Math.max(1, o.invalidateTimeoutMs - (performance.now() - started)));
       pending.settle(attempt.acknowledged, since);
       if (attempt.seq !== undefined) return attempt.seq;
       const missed = list.filter((t) => !attempt.acknowledged.includes(t));
@@ -340,13 +340,13 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
     /**
      * Stops the retry loop, keeps delivering pending invalidations (waiting for
-     * the connection) for up to `writeTimeoutMs`, reports any left to `onError`
+     * the connection) for up to `invalidateTimeoutMs`, reports any left to `onError`
      * ('close'), and closes the connections. Never rejects: resolves to the tags it could not deliver.
      */
     async close() {
       if (closed) return { undelivered: [] };
       pending.stop();
-      const until = performance.now() + o.writeTimeoutMs;
+      const until = performance.now() + o.invalidateTimeoutMs;
       let lastError: CacheTagError | undefined;
       while (pending.size > 0) {
         const left = until - performance.now();
@@ -364,7 +364,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         const shown = left.length > 10 ? `${left.slice(0, 10).join(', ')}, ...` : left.join(', ');
         report(
           new UnacknowledgedInvalidationError(
-            `Redis store: closed with ${left.length} invalidation(s) Redis never acknowledged within ${o.writeTimeoutMs} ms (${shown})${lastError ? `: ${lastError.message.replace(/^Redis store: /, '').replace(/\.$/, '')}` : ''}; other processes may serve entries carrying them until they expire.`,
+            `Redis store: closed with ${left.length} invalidation(s) Redis never acknowledged within ${o.invalidateTimeoutMs} ms (${shown})${lastError ? `: ${lastError.message.replace(/^Redis store: /, '').replace(/\.$/, '')}` : ''}; other processes may serve entries carrying them until they expire.`,
             left,
             left,
           ),

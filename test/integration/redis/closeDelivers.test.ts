@@ -1,6 +1,6 @@
 /**
  * `close()` on Redis keeps delivering pending invalidations, waiting for the
- * connection, for up to `writeTimeoutMs`; what it could not deliver it names
+ * connection, for up to `invalidateTimeoutMs`; what it could not deliver it names
  * through `onError('close')`, and it resolves either way.
  */
 import assert from 'node:assert/strict';
@@ -18,7 +18,7 @@ test('close() waits for Redis to come back and delivers what is pending', async 
   const store = createRedisStore({
     client: new Redis({ host: LOOPBACK, port, lazyConnect: true }),
     prefix,
-    writeTimeoutMs: 4000,
+    invalidateTimeoutMs: 4000,
     onError: (e, op) => void reported.push(`${op}:${e.code}`),
   });
   onCleanup(t, () => store.close());
@@ -48,7 +48,7 @@ test('close() names the invalidations it could not deliver, and resolves', async
   const reported: { op: RedisStoreOperation; error: CacheTagError }[] = [];
   const store = createRedisStore({
     client: new Redis({ host: LOOPBACK, port, lazyConnect: true }),
-    writeTimeoutMs: 200,
+    invalidateTimeoutMs: 200,
     onError: (error, op) => void reported.push({ op, error }),
   });
   await assert.rejects(store.invalidate(['Org:1', 'Org:2']));

@@ -1,6 +1,6 @@
 /**
  * close() says what it could not deliver: on a Redis refusing invalidations, cache.close() resolves (never rejects) to
- * { undelivered: [tags] } after trying for writeTimeoutMs, and onError('close') names them too.
+ * { undelivered: [tags] } after trying for invalidateTimeoutMs, and onError('close') names them too.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -17,7 +17,7 @@ test('cache.close() resolves to the tags Redis never acknowledged', async (t) =>
   const store = createRedisStore({
     client: new Redis({ host: LOOPBACK, port: server.port, username: 'cache', password: 'secret', lazyConnect: true }),
     prefix: uniquePrefix('close'),
-    writeTimeoutMs: 300,
+    invalidateTimeoutMs: 300,
     breakerThreshold: 1000,
     onError: (error, operation) => reported.push(`${operation}:${error.code}`),
   });
