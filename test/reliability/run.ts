@@ -115,7 +115,7 @@ const faults = [
     ? [
         {
           name: CLUSTER_PRIMARY_KILLED,
-          expectation: 'stale reads possible in other processes for tags whose invalidation missed writeTimeoutMs, until its retry lands',
+          expectation: 'stale reads possible in other processes for tags whose invalidation missed invalidateTimeoutMs, until its retry lands',
         },
       ]
     : []),

@@ -37,7 +37,7 @@ const stopTimers = (ctx: FaultContext): void => {
 };
 const NO_STALE = 'none while invalidations meet their deadline';
 /** The documented degraded mode (README, Redis): what every row may show once an invalidation misses its deadline. */
-export const DEFERRED = 'stale reads possible in other processes for tags whose invalidation missed writeTimeoutMs, until its retry lands';
+export const DEFERRED = 'stale reads possible in other processes for tags whose invalidation missed invalidateTimeoutMs, until its retry lands';
 
 export const FAULTS: FaultCase[] = [
   {

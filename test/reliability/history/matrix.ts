@@ -78,6 +78,7 @@ export async function runHistoryCase(c: HistoryCase, seed = 1): Promise<HistoryR
   if (!c.overloaded) {
     env.READ_TIMEOUT_MS = '2000';
     env.WRITE_TIMEOUT_MS = '5000';
+    env.INVALIDATE_TIMEOUT_MS = '5000';
   }
   if (c.local) env.LOCAL_TIER = c.local;
   if (c.server) env.SERVER_KIND = c.server;
