@@ -50,14 +50,14 @@ export function historyCases(long: boolean): HistoryCase[] {
     { backend: 'cluster', processes: 2, mode: 'operation', operations: n(500, 5_000) },
     ...(long ? [{ backend: 'cluster', processes: 4, mode: 'field', operations: 5_000 } as const] : []),
     ...(long ? [{ backend: 'redis', processes: 2, mode: 'field', operations: 5_000, overloaded: true } as const] : []),
-    { backend: 'redis', processes: 2, mode: 'operation', operations: n(400, 5_000), local: 'strict' },
-    { backend: 'redis', processes: 2, mode: 'operation', operations: n(400, 5_000), local: 'fast' },
-    { backend: 'redis', processes: 2, mode: 'operation', operations: n(300, 3_000), outbox: 'relay' },
-    { backend: 'redis', processes: 2, mode: 'operation', operations: n(300, 3_000), outbox: 'commit' },
-    { backend: 'redis', processes: 2, mode: 'operation', operations: n(250, 3_000), server: 'standalone' },
-    { backend: 'redis', processes: 2, mode: 'operation', operations: n(250, 3_000), server: 'express' },
-    { backend: 'memory', processes: 1, mode: 'operation', operations: n(250, 3_000), server: 'fastify' },
-    { backend: 'redis', processes: 2, mode: 'operation', operations: n(250, 3_000), server: 'yoga' },
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(300, 5_000), local: 'strict' },
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(300, 5_000), local: 'fast' },
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(200, 3_000), outbox: 'relay' },
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(200, 3_000), outbox: 'commit' },
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(200, 3_000), server: 'standalone' },
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(200, 3_000), server: 'express' },
+    { backend: 'memory', processes: 1, mode: 'operation', operations: n(200, 3_000), server: 'fastify' },
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(200, 3_000), server: 'yoga' },
   ];
 }
 
