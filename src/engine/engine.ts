@@ -224,6 +224,7 @@ export function createCache(options: CacheOptions = {}): Cache {
     hasSessionId: sessionId !== undefined,
     version,
     scopes,
+    failures,
     resolveCached: fieldTier.resolveCached,
     resolveInMutation: invalidation.resolveInMutation,
     resolveMutation: invalidation.resolveMutation,

@@ -76,11 +76,14 @@ export function createFieldTier(deps: FieldTierDeps): FieldTier {
     for (const template of plan.tagTemplates) {
       const filled = fillTagTemplate(template, { $args: args, $parent: source });
       if (!filled.ok) {
-        failures.warnOnce(
-          `tag-value:${plan.coordinate}:${template.format}`,
-          `${plan.coordinate}: @cacheTag(format: "${template.format}") ${describeUnfilled(filled)} in this request, so the result cannot be tagged soundly and is served uncached.`,
-        );
-        return bypass(filled.reason === 'too-long' ? 'tag-too-long' : 'tag-value-missing');
+        const problem = `${plan.coordinate}: @cacheTag(format: "${template.format}") ${describeUnfilled(filled)} in this request, so the result cannot be tagged soundly`;
+        if (filled.reason === 'too-long') {
+          failures.warnOnce(`tag-value:${plan.coordinate}:${template.format}`, `${problem} and is served uncached.`);
+          return bypass('tag-too-long');
+        }
+        // The failure channel: counted, warned once per field and template, thrown in strict mode. Never cached without the tag.
+        failures.failed(new CacheTagError('TEMPLATE_VALUE_MISSING', `${problem}.`), `Tagging ${plan.coordinate} with "${template.format}"`);
+        return bypass('tag-value-missing');
       }
       for (const tag of filled.tags) fieldTags.add(tag);
     }

@@ -5,12 +5,14 @@
  */
 import { defaultFieldResolver, getNamedType, isLeafType, type GraphQLField, type GraphQLSchema } from 'graphql';
 import { assertValidCacheDirectives } from '../directives/validate.js';
-import { fillTagTemplate } from '../tags/template.js';
+import { CacheTagError } from '../errors.js';
+import { describeUnfilled, fillTagTemplate } from '../tags/template.js';
 import { buildCachePlan, type CachePlan, type FieldPlan } from './plan.js';
 import { versionedSchemaHash } from './version.js';
 import { markPrivate } from './privacy.js';
 import { refuseDynamicHints } from './dynamicHints.js';
 import type { RequestScopes } from './requestScopes.js';
+import type { Failures } from './failures.js';
 import type { FieldCall, Resolver } from './fieldCall.js';
 import { instrumentEntityResolution } from '../federation/entityResolution.js';
 
@@ -22,6 +24,8 @@ export interface InstrumentDeps {
   readonly hasSessionId: boolean;
   readonly version: string | undefined;
   readonly scopes: RequestScopes;
+  /** Where a tag template without a value is reported (TEMPLATE_VALUE_MISSING). */
+  readonly failures: Pick<Failures, 'failed'>;
   /** Resolves a cached field in a query (the field tier). */
   readonly resolveCached: (call: FieldCall) => Promise<unknown>;
   /** Resolves a cached field in a mutation operation (a bypass, or a write). */
@@ -98,8 +102,21 @@ export function createSchemaPlans(deps: InstrumentDeps): SchemaPlans {
         if (scope?.tags) {
           for (const template of templates) {
             const filled = fillTagTemplate(template, { $args: args, $parent: source });
-            if (filled.ok) scope.addTags(filled.tags);
-            else scope.markBypassed();
+            if (filled.ok) {
+              scope.addTags(filled.tags);
+              continue;
+            }
+            // The response is not stored without the tag (markBypassed); a missing value is reported as on cached fields.
+            scope.markBypassed();
+            if (filled.reason === 'missing') {
+              deps.failures.failed(
+                new CacheTagError(
+                  'TEMPLATE_VALUE_MISSING',
+                  `${coordinate}: @cacheTag(format: "${template.format}") ${describeUnfilled(filled)} in this request, so the response cannot be tagged soundly.`,
+                ),
+                `Tagging ${coordinate} with "${template.format}"`,
+              );
+            }
           }
         }
         return resolve(source, args, context, info);
