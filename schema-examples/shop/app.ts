@@ -5,11 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { Counter, Registry } from 'prom-client';
 import { cacheDirectivesTypeDefs, createCache, type Cache, type CacheOptions } from '../../src/index.js';
-import { cacheAdmin, requestHeader, withCacheTag, type CacheAdminOptions } from '../../src/http/index.js';
-import { apolloPersistedQueries, createApolloPlugin, type ApolloPluginOptions } from '../../src/apollo/index.js';
+import { cacheAdmin, requestHeader, type CacheAdminOptions } from '../../src/http/index.js';
+import { createStandaloneListener } from '../../src/apollo/standalone.js';
+import { createApolloPlugin, type ApolloPluginOptions } from '../../src/apollo/index.js';
 import { registerPrometheusMetrics } from '../../src/metrics/prometheus.js';
 import { ShopData } from './data.js';
 import { resolvers, type ShopContext } from './resolvers.js';
@@ -21,7 +22,7 @@ export interface ShopOptions {
   db?: ShopData;
   cache?: Partial<CacheOptions>;
   plugin?: ApolloPluginOptions;
-  /** Answer stored PUBLIC responses before entering Apollo (`cache.storedResponse`). Default true. */
+  /** Answer stored responses before entering Apollo (the standalone listener's fast path). Default true. */
   fastPath?: boolean;
   /** Serve `GET /idle`, answered once every queued cache write has landed (`cache.idle()`): tests wait on it instead of sleeping. Default false. */
   idleRoute?: boolean;
@@ -69,42 +70,16 @@ export async function createShop(options: ShopOptions = {}): Promise<Shop> {
   });
   await apollo.start();
 
-  const persistedQueries = apolloPersistedQueries(apollo);
-  // GraphQL requests go through cachetag's node:http drop-in: a stored response is answered before Apollo runs, for
-  // the requests Apollo would answer with it; the others (and debug requests) reach Apollo with the context built here.
-  const graphql = withCacheTag<ShopContext>(
-    cachePlugin,
-    async (req, res, context) => {
-      if (req.body === undefined && req.rawBody.length > 0 && /json/i.test(req.headers['content-type'] ?? '')) {
-        res.writeHead(400, { 'content-type': 'text/plain' });
-        res.end('The request body is not valid JSON\n');
-        return;
-      }
-      const headers = new HeaderMap();
-      for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: req.body },
-        context: async () => context ?? shopContext(req),
-      });
-      for (const [key, value] of response.headers) res.setHeader(key, value);
-      res.statusCode = response.status ?? 200;
-      if (response.body.kind === 'complete') {
-        res.end(response.body.string);
-      } else {
-        for await (const chunk of response.body.asyncIterator) res.write(chunk);
-        res.end();
-      }
-    },
-    {
-      context: (req) => shopContext(req),
-      // Persisted queries are answered when Apollo has registered their hash, as Apollo would.
-      ...(persistedQueries ? { persistedQueries } : {}),
-      // The session as shopSessionId reads it from the context: the x-user-id header. PRIVATE responses answer too.
-      sessionIdFromRequest: (request) => requestHeader(request, 'x-user-id') || undefined,
-      ...(options.fastPath === false ? { fastPath: false } : {}),
-    },
-  );
+  // GraphQL requests go through cachetag's standalone listener (Apollo's standalone server with the fast path): a
+  // stored response is answered before Apollo runs, for the requests Apollo would answer with it, persisted queries
+  // included (Apollo's registry); the others (and debug requests) reach Apollo with the context built here.
+  const graphql = createStandaloneListener<ShopContext>(apollo, {
+    cache: cachePlugin,
+    context: async ({ req }) => shopContext(req),
+    // The session as shopSessionId reads it from the context: the x-user-id header. PRIVATE responses answer too.
+    sessionIdFromRequest: (request) => requestHeader(request, 'x-user-id') || undefined,
+    ...(options.fastPath === false ? { fastPath: false } : {}),
+  });
 
   const admin = options.admin === false ? undefined : cacheAdmin(cache, { ...options.admin, basePath: '/cachetag' });
 

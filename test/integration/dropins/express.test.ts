@@ -4,13 +4,13 @@
  * placed before it run for every request.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import { after, before, test } from 'node:test';
+import { createServer } from 'node:http';
+import { test } from 'node:test';
 import cors from 'cors';
 import express from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import { cacheTagMiddleware } from '../../../src/express/index.js';
+import { dropinPair, listenOnLoopback } from '../../helpers/dropinPair.js';
 import { runScenario, shopApollo, shopSessionFromRequest, type ShopApollo, type Target } from '../../helpers/integrationSuite.js';
 
 /**
@@ -44,12 +44,10 @@ async function start(mode: 'mounted' | 'after' | 'none'): Promise<Target & { sho
       expressMiddleware(shop.apollo, { context }),
     );
   }
-  const server: Server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
+  const server = createServer(app);
   return {
     shop,
-    url: `http://127.0.0.1:${port}/graphql`,
+    url: await listenOnLoopback(server),
     serverCalls: () => shop.calls.count,
     middlewareCalls: () => middleware.count,
     async stop() {
@@ -59,42 +57,25 @@ async function start(mode: 'mounted' | 'after' | 'none'): Promise<Target & { sho
   };
 }
 
-let fast: Awaited<ReturnType<typeof start>>;
-let afterParser: Awaited<ReturnType<typeof start>>;
-let slow: Awaited<ReturnType<typeof start>>;
-before(async () => {
-  fast = await start('mounted');
-  afterParser = await start('after');
-  slow = await start('none');
-});
-after(async () => {
-  await fast.stop();
-  await afterParser.stop();
-  await slow.stop();
-});
+const pair = dropinPair((fastPath) => start(fastPath ? 'mounted' : 'none'));
 
 test('Express: mounted before the body parser, every request answered as Apollo answers it, from the cache where it can', async () => {
-  await runScenario(fast, slow, async () => {
-    await fast.shop.cache.idle();
-    await slow.shop.cache.idle();
-  });
+  await pair.scenario((target) => target.shop.cache.idle());
 });
 
 test('Express: placed after express.json(), every request answered as Apollo answers it, from the cache where it can', async () => {
-  const fresh = await start('none');
+  const [afterParser, alone] = [await start('after'), await start('none')];
   try {
-    await runScenario(afterParser, fresh, async () => {
-      await afterParser.shop.cache.idle();
-      await fresh.shop.cache.idle();
-    });
+    await runScenario(afterParser, alone, async () => void (await Promise.all([afterParser.shop.cache.idle(), alone.shop.cache.idle()])));
   } finally {
-    await fresh.stop();
+    await afterParser.stop();
+    await alone.stop();
   }
 });
 
 test('Express: middleware before the fast path can refuse a request the cache would answer', async () => {
   const body = JSON.stringify({ query: 'query Page($id: ID!) { product(id: $id) { name price } }', variables: { id: '42' } });
-  const response = await fetch(fast.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-deny': '1' }, body });
+  const response = await fetch(pair.fast.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-deny': '1' }, body });
   assert.equal(response.status, 401);
   assert.equal(await response.text(), 'denied');
 });
@@ -103,14 +84,14 @@ test('Express: a conditional GET is answered as Express answers Apollo (the same
   const search = `?${new URLSearchParams({ query: 'query Page($id: ID!) { product(id: $id) { name price } }', variables: '{"id":"42"}' })}`;
   const headers = { 'apollo-require-preflight': 'true' };
   const statuses: number[] = [];
-  for (const target of [slow, fast]) {
+  for (const target of [pair.slow, pair.fast]) {
     const first = await fetch(`${target.url}${search}`, { headers });
     const etag = first.headers.get('etag');
     assert.ok(etag);
     const calls = target.serverCalls();
     const second = await fetch(`${target.url}${search}`, { headers: { ...headers, 'if-none-match': etag } });
     statuses.push(second.status);
-    if (target === fast) assert.equal(target.serverCalls(), calls, 'answered by the fast path');
+    if (target === pair.fast) assert.equal(target.serverCalls(), calls, 'answered by the fast path');
   }
   assert.equal(statuses[1], statuses[0]);
 });

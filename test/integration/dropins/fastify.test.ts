@@ -3,12 +3,13 @@
  * without it sends, stored responses answered without entering Apollo, and the user's onRequest hook run first.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import Fastify from 'fastify';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import { cacheTagHook } from '../../../src/fastify/index.js';
 import type { ShopContext } from '../../../schema-examples/shop/resolvers.js';
-import { runScenario, shopApollo, shopSessionFromRequest, type ShopApollo, type Target } from '../../helpers/integrationSuite.js';
+import { shopApollo, shopSessionFromRequest, type ShopApollo, type Target } from '../../helpers/integrationSuite.js';
+import { dropinPair } from '../../helpers/dropinPair.js';
 
 async function start(fastPath: boolean): Promise<Target & { shop: ShopApollo }> {
   const shop = shopApollo();
@@ -38,26 +39,14 @@ async function start(fastPath: boolean): Promise<Target & { shop: ShopApollo }> 
   };
 }
 
-let fast: Awaited<ReturnType<typeof start>>;
-let slow: Awaited<ReturnType<typeof start>>;
-before(async () => {
-  fast = await start(true);
-  slow = await start(false);
-});
-after(async () => {
-  await fast.stop();
-  await slow.stop();
-});
+const pair = dropinPair(start);
 
 test('Fastify: every request answered as Apollo answers it, from the cache where it can', async () => {
-  await runScenario(fast, slow, async () => {
-    await fast.shop.cache.idle();
-    await slow.shop.cache.idle();
-  });
+  await pair.scenario((target) => target.shop.cache.idle());
 });
 
 test('Fastify: an onRequest hook can refuse a request the cache would answer', async () => {
   const body = JSON.stringify({ query: 'query Page($id: ID!) { product(id: $id) { name price } }', variables: { id: '42' } });
-  const response = await fetch(fast.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-deny': '1' }, body });
+  const response = await fetch(pair.fast.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-deny': '1' }, body });
   assert.equal(response.status, 401);
 });

@@ -5,9 +5,8 @@
  * placed before ours run for every request. Persisted queries go to Yoga (no registry here).
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import { after, before, test } from 'node:test';
+import { createServer } from 'node:http';
+import { test } from 'node:test';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { ShopData } from '../../../schema-examples/shop/data.js';
@@ -15,7 +14,8 @@ import { resolvers } from '../../../schema-examples/shop/resolvers.js';
 import { shopSessionId, shopTypeDefs } from '../../../schema-examples/shop/app.js';
 import { cacheDirectivesTypeDefs, createCache, type Cache } from '../../../src/index.js';
 import { useCacheTag } from '../../../src/envelop/index.js';
-import { runScenario, shopSessionFromRequest, type Target } from '../../helpers/integrationSuite.js';
+import { shopSessionFromRequest, type Target } from '../../helpers/integrationSuite.js';
+import { dropinPair, listenOnLoopback } from '../../helpers/dropinPair.js';
 
 async function start(fastPath: boolean): Promise<Target & { cache: Cache; paramsCalls(): number }> {
   const db = new ShopData();
@@ -44,13 +44,10 @@ async function start(fastPath: boolean): Promise<Target & { cache: Cache; params
     logging: false,
     maskedErrors: true,
   });
-  const server: Server = createServer(yoga);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
+  const server = createServer(yoga);
   return {
     cache,
-    url: `http://127.0.0.1:${port}/graphql`,
+    url: await listenOnLoopback(server),
     serverCalls: () => calls.parse,
     paramsCalls: () => calls.params,
     middlewareCalls: () => calls.request,
@@ -61,47 +58,30 @@ async function start(fastPath: boolean): Promise<Target & { cache: Cache; params
   };
 }
 
-let fast: Awaited<ReturnType<typeof start>>;
-let slow: Awaited<ReturnType<typeof start>>;
-before(async () => {
-  fast = await start(true);
-  slow = await start(false);
-});
-after(async () => {
-  await fast.stop();
-  await slow.stop();
-});
+const pair = dropinPair(start);
 
 test('Yoga: every request answered as Yoga answers it, from the cache where it can', async () => {
-  await runScenario(
-    fast,
-    slow,
-    async () => {
-      await fast.cache.idle();
-      await slow.cache.idle();
-    },
-    { persistedQueries: false },
-  );
+  await pair.scenario((target) => target.cache.idle(), { persistedQueries: false });
 });
 
 test('Yoga: a plugin before ours can refuse a request the cache would answer', async () => {
   const body = JSON.stringify({ query: 'query Page($id: ID!) { product(id: $id) { name price } }', variables: { id: '42' } });
-  const response = await fetch(fast.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-deny': '1' }, body });
+  const response = await fetch(pair.fast.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-deny': '1' }, body });
   assert.equal(response.status, 401);
 });
 
 test('Yoga: a mutation invalidates before its response, and debug requests report the operation tier', async () => {
   const read = (headers: Record<string, string> = {}) =>
-    fetch(fast.url, {
+    fetch(pair.fast.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query: '{ product(id: "43") { name price } }' }),
     });
   await read();
-  await fast.cache.idle();
+  await pair.fast.cache.idle();
   const debug = (await (await read({ 'x-cachetag-debug': '1' })).json()) as { extensions: { cachetag: { operation: { outcome: string } } } };
   assert.equal(debug.extensions.cachetag.operation.outcome, 'hit');
-  const mutation = await fetch(fast.url, {
+  const mutation = await fetch(pair.fast.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: 'mutation { updateProduct(id: "43", input: { price: 1.25 }) { id price } }' }),
@@ -113,16 +93,17 @@ test('Yoga: a mutation invalidates before its response, and debug requests repor
 
 test('Yoga: a plain JSON POST is answered at the first hook, before Yoga parses the request', async () => {
   const body = JSON.stringify({ query: '{ product(id: "44") { name } }' });
-  const post = (accept?: string) => fetch(fast.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(accept ? { accept } : {}) }, body });
+  const post = (accept?: string) =>
+    fetch(pair.fast.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(accept ? { accept } : {}) }, body });
   await (await post()).text();
-  await fast.cache.idle();
-  const before = fast.paramsCalls();
+  await pair.fast.cache.idle();
+  const before = pair.fast.paramsCalls();
   const hit = await post('application/graphql-response+json');
   assert.equal(hit.headers.get('content-type'), 'application/graphql-response+json; charset=utf-8');
   assert.deepEqual(await hit.json(), { data: { product: { name: 'Product 44' } } });
-  assert.equal(fast.paramsCalls(), before, 'Yoga never reached onParams');
+  assert.equal(pair.fast.paramsCalls(), before, 'Yoga never reached onParams');
   // Yoga's result processing would stream it as events: left to Yoga.
   const stream = await post('text/event-stream');
   await stream.text();
-  assert.equal(fast.paramsCalls(), before + 1);
+  assert.equal(pair.fast.paramsCalls(), before + 1);
 });
