@@ -19,7 +19,8 @@ const store = createRedisStore({
   writeTimeoutMs: 2000,
   // A loaded machine may starve a socket for a second: that must not read as Redis gone.
   socketTimeoutMs: 10_000,
-  ...(leases === '1' ? { leases: { waitMs: 2000 } } : {}),
+  // Long enough for a holder slowed by a loaded machine: a takeover would run the operation twice.
+  ...(leases === '1' ? { leases: { waitMs: 10_000 } } : {}),
   ...(local === 'none' ? {} : { local: { mode: local as 'strict' | 'fast' } }),
 });
 if (!(await store.whenConnected())) throw new Error('child store did not connect');
