@@ -91,7 +91,11 @@ export {
   type FieldOutcome,
   type FieldReason,
   type InvalidationEvent,
+  type OutcomeCounts,
 } from './metrics/events.js';
+export type { CounterBatch } from './metrics/counterBatch.js';
+export { defaultLiveCountersIntervalMs, type LiveCountersOption } from './engine/liveCounters.js';
+export type { EntryInfo } from './stores/entryInfo.js';
 export {
   CacheTagError,
   CacheTagSchemaError,
