@@ -62,8 +62,7 @@ export function cacheAdmin(cache: Cache, options: CacheAdminOptions = {}): Cache
         ? undefined
         : { status: 401, error: 'a valid Authorization: Bearer <token> is required.' };
     }
-    const address = req.socket.remoteAddress ?? '';
-    return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1'
+    return isLoopback(req.socket.remoteAddress ?? '')
       ? undefined
       : { status: 403, error: 'without a token, only loopback clients are answered (cacheAdmin(cache, { token })).' };
   }
@@ -160,6 +159,11 @@ export function cacheAdmin(cache: Cache, options: CacheAdminOptions = {}): Cache
       else res.end();
     });
   };
+}
+
+/** 127.0.0.0/8 (IPv4-mapped too) and ::1: the addresses only this machine can connect from. */
+function isLoopback(address: string): boolean {
+  return address === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
