@@ -16,6 +16,7 @@ import { tagsHeaderValue } from '../http/tagsHeader.js';
  * Where the server keeps the Automatic Persisted Queries it registered (hash → query text), so the fast path answers
  * a hash-only request only when the server would (it answers `PersistedQueryNotFound` for the others), and registers
  * a hash the fast path answered with its text, as the server would have. Apollo's: `apolloPersistedQueries(server)`.
+ * Yoga's: the store given to `useAPQ({ store })`.
  */
 export interface PersistedQueryRegistry {
   get(sha256Hash: string): Promise<string | undefined | null> | string | undefined | null;

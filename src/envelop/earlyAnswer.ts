@@ -6,6 +6,7 @@
  */
 import type { CacheTagAdapter } from '../adapter/adapter.js';
 import type { StoredResponse, StoredResponseRequest } from '../engine/engine.js';
+import { registerPersistedQuery, resolvePersistedQuery } from './persistedQuery.js';
 
 /** The default largest body the early answer reads, in bytes: far below Yoga's default `maxRequestBodySize` (25 MB). */
 export const defaultEarlyMaxBodyBytes = 16 * 1024;
@@ -48,23 +49,49 @@ export async function earlyAnswer(
   } catch {
     return undefined;
   }
-  const screened = screenParams(body);
+  // Persisted queries only with the store `useAPQ` uses: without it they are Yoga's APQ plugin's alone.
+  const store = adapter.options.persistedQueries;
+  const screened = screenParams(body, store !== undefined);
   if (!screened) return undefined;
+  let stored: StoredResponse | undefined;
   const sessionId = adapter.options.sessionIdFromRequest?.({ method: request.method, headers });
-  const stored = await adapter.storedResponse(screened, undefined, sessionId);
-  return stored ? { stored, contentType: `${mediaType}; charset=utf-8` } : undefined;
+  if (!('persistedQuery' in screened)) stored = await adapter.storedResponse(screened.request, undefined, sessionId);
+  else {
+    const resolved = await resolvePersistedQuery(store!, screened.persistedQuery, screened.request.query);
+    if (!resolved) return undefined;
+    stored = await adapter.storedResponse({ ...screened.request, query: resolved.query }, undefined, sessionId);
+    // Yoga's pipeline, useAPQ included, does not run for this request: register the hash as useAPQ would have,
+    // before answering (a client may send the hash alone next); a store that fails leaves the request to Yoga.
+    if (stored && resolved.register !== undefined && !(await registerPersistedQuery(store!, resolved.register, resolved.query))) return undefined;
+  }
+  if (!stored) return undefined;
+  return { stored, contentType: `${mediaType}; charset=utf-8` };
 }
 
-/** The request of a body Yoga would accept as it is, without persisted queries (those are Yoga's APQ plugin's). */
-function screenParams(body: unknown): StoredResponseRequest | undefined {
+interface ScreenedParams {
+  /** Its query: a non-empty text, or with a persisted query whatever it is (resolved as `useAPQ` does). */
+  readonly request: StoredResponseRequest;
+  /** Present when the extensions carry `persistedQuery` (whatever its value): to resolve as `useAPQ` does. */
+  readonly persistedQuery?: unknown;
+}
+
+/**
+ * The parameters of a body Yoga would accept as it is. A query text is required, except with a persisted query
+ * (`persisted`: the APQ store is known), which may come without it.
+ */
+function screenParams(body: unknown, persisted: boolean): ScreenedParams | undefined {
   if (!isPlainObject(body)) return undefined;
   for (const key of Object.keys(body)) if (!PARAMS.has(key)) return undefined;
   const { query, variables, operationName, extensions } = body;
-  if (typeof query !== 'string' || query === '') return undefined;
   if (variables !== undefined && variables !== null && !isPlainObject(variables)) return undefined;
   if (operationName !== undefined && operationName !== null && (typeof operationName !== 'string' || operationName === '')) return undefined;
-  if (extensions !== undefined && extensions !== null && (!isPlainObject(extensions) || 'persistedQuery' in extensions)) return undefined;
-  return { query, ...(isPlainObject(variables) ? { variables } : {}), ...(typeof operationName === 'string' ? { operationName } : {}) };
+  if (extensions !== undefined && extensions !== null && !isPlainObject(extensions)) return undefined;
+  const request = { query, ...(isPlainObject(variables) ? { variables } : {}), ...(typeof operationName === 'string' ? { operationName } : {}) };
+  if (isPlainObject(extensions) && 'persistedQuery' in extensions)
+    return persisted && (query === undefined || query === null || typeof query === 'string')
+      ? { request, persistedQuery: extensions.persistedQuery }
+      : undefined;
+  return typeof query === 'string' && query !== '' ? { request } : undefined;
 }
 
 /**

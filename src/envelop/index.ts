@@ -15,6 +15,7 @@ import { tagsHeaderValue } from '../http/tagsHeader.js';
 import { invalidOption } from '../errors.js';
 import { describeOperation } from '../adapter/describeOperation.js';
 import { defaultEarlyMaxBodyBytes, earlyAnswer } from './earlyAnswer.js';
+import { resolvePersistedQuery } from './persistedQuery.js';
 
 export interface UseCacheTagOptions extends FastPathOptions {
   /**
@@ -102,10 +103,18 @@ export function useCacheTag(source: AdapterSource, options: UseCacheTagOptions =
     },
     async onParams({ params, request, setResult }) {
       if (!fastPathOn || adapter.wantsDebug(request.headers)) return;
-      // Persisted queries are Yoga's APQ plugin's to resolve.
-      if (params.extensions?.persistedQuery !== undefined) return;
+      let query = params.query;
+      const extensions = params.extensions as Record<string, unknown> | null | undefined;
+      if (extensions?.persistedQuery !== undefined) {
+        // Resolved in the store `useAPQ` uses, as it does; without that store, persisted queries are Yoga's alone. No
+        // registering here: every onParams hook runs, answered or not, so useAPQ registers the text itself.
+        const store = adapter.options.persistedQueries;
+        const resolved = store && (await resolvePersistedQuery(store, extensions.persistedQuery, query));
+        if (!resolved) return;
+        query = resolved.query;
+      }
       const sessionId = adapter.options.sessionIdFromRequest?.({ method: request.method, headers: request.headers });
-      const stored = await adapter.storedResponse(params, undefined, sessionId);
+      const stored = await adapter.storedResponse(query === params.query ? params : { ...params, query }, undefined, sessionId);
       if (!stored) return;
       const state = stateOf(request);
       state.cacheControl = narrowCacheControl(state.cacheControl, policyOf(stored.cacheControl));

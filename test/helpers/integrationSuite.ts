@@ -135,7 +135,8 @@ export const steps: (Step | { name: string; mutate: true })[] = [
   { ...post({ query: product, variables: { id: '42' } }, false, 'a debug request'), headers: { ...json, 'x-cachetag-debug': '1' } },
 ];
 
-async function send(url: string, step: Step) {
+/** Sends one request; the answer as compared: status, every header but the date, the body as text. */
+export async function send(url: string, step: Pick<Step, 'method' | 'search' | 'headers' | 'body'>) {
   const response = await fetch(`${url}${step.search ?? ''}`, {
     method: step.method ?? 'POST',
     headers: step.headers ?? {},
