@@ -6,24 +6,12 @@
  */
 import { createInterface } from 'node:readline';
 import { ApolloServer } from '@apollo/server';
-import { Redis } from 'ioredis';
 import { cacheDirectivesTypeDefs, createCache } from '../../../src/index.js';
 import { createApolloPlugin } from '../../../src/apollo/index.js';
-import { createRedisStore } from '../../../src/stores/redis/index.js';
+import { openChildStore } from './childStore.js';
 
-const [port, prefix, leases, local, concurrency] = process.argv.slice(2) as [string, string, string, string, string];
-const store = createRedisStore({
-  client: new Redis({ host: '127.0.0.1', port: Number(port), lazyConnect: true }),
-  prefix,
-  readTimeoutMs: 2000,
-  writeTimeoutMs: 2000,
-  // A loaded machine may starve a socket for a second: that must not read as Redis gone.
-  socketTimeoutMs: 10_000,
-  // Long enough for a holder slowed by a loaded machine: a takeover would run the operation twice.
-  ...(leases === '1' ? { leases: { waitMs: 10_000 } } : {}),
-  ...(local === 'none' ? {} : { local: { mode: local as 'strict' | 'fast' } }),
-});
-if (!(await store.whenConnected())) throw new Error('child store did not connect');
+// Long enough for a holder slowed by a loaded machine: a takeover would run the operation twice.
+const { store, concurrency } = await openChildStore(10_000);
 const warnings: string[] = [];
 const cache = createCache({ store, logger: { warn: (m) => warnings.push(m) } });
 const apollo = new ApolloServer({
@@ -45,7 +33,7 @@ const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 say({ event: 'ready' });
 while ((await lines.next()).value !== 'go');
 const results = await Promise.all(
-  Array.from({ length: Number(concurrency) }, async () => {
+  Array.from({ length: concurrency }, async () => {
     const response = await apollo.executeOperation({ query: '{ org(id: "1") { id name } }' }, { contextValue: {} });
     return (response.body as { singleResult: { data?: { org?: { name?: string } }; errors?: unknown } }).singleResult;
   }),

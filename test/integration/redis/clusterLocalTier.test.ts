@@ -10,7 +10,7 @@ import { execute, parse } from 'graphql';
 import { createCache } from '../../../src/index.js';
 import { uniquePrefix, eventually } from '../../helpers/redis.js';
 import { clusterOrSkip } from '../../helpers/redisCluster.js';
-import { buildSchema } from '../../helpers/schema.js';
+import { slowOrgSchema } from '../../helpers/slowOrgSchema.js';
 import { entry, openStore, text } from './support.js';
 
 const patient = { readTimeoutMs: 2000, writeTimeoutMs: 2000, socketTimeoutMs: 10_000 };
@@ -77,15 +77,7 @@ test('on a Redis Cluster: strict zero stale, fast drops on broadcast without a f
       Array.from({ length: 4 }, async () => {
         const store = await openStore(t, cluster, { prefix, ...patient, leases: { waitMs: 2000 }, local: { mode: 'fast' } });
         const cache = createCache({ store, logger: { warn: () => {} } });
-        const schema = buildSchema(`type Query { org(id: ID!): Org @cacheControl(maxAge: 60) } type Org @cacheKey(fields: "id") { id: ID! name: String }`, {
-          Query: {
-            org: async (_: unknown, { id }: { id: string }) => {
-              runs++;
-              await new Promise((resolve) => setTimeout(resolve, 100));
-              return { id, name: `org ${id}` };
-            },
-          },
-        });
+        const schema = slowOrgSchema(() => runs++);
         cache.instrumentSchema(schema);
         return { cache, schema };
       }),
