@@ -7,7 +7,7 @@ import { controlledStore, failingStore } from '../helpers/controlledStore.js';
 const entry = { key: 'k', value: new Uint8Array([1]), tags: ['T:1'], ttlMs: 1000, fetchSeq: 0 };
 const unavailable = (e: unknown): boolean => e instanceof CacheTagError && e.code === 'STORE_UNAVAILABLE';
 
-test('after `threshold` consecutive failures the store is not called any more; every method is refused', async () => {
+test('after `threshold` consecutive failures the store is not called any more: reads and fills, then invalidations, each by their own count', async () => {
   const inner = failingStore(new CacheTagError('STORE_UNAVAILABLE', 'down'));
   let opened = 0;
   const store = withBreaker(inner, { threshold: 3, cooldownMs: 1000, now: () => 0, onOpen: () => opened++ });
@@ -16,11 +16,34 @@ test('after `threshold` consecutive failures the store is not called any more; e
   assert.equal(opened, 1);
   await assert.rejects(
     store.get(['a']),
-    (e: unknown) => unavailable(e) && /store: the circuit breaker is open after 3 consecutive failures; bypassing the cache/.test((e as Error).message),
+    (e: unknown) =>
+      unavailable(e) && /store: the circuit breaker of reads and fills is open after 3 consecutive failures; bypassing the cache/.test((e as Error).message),
   );
   await assert.rejects(store.set([entry]), (e: unknown) => unavailable(e) && /the fill was dropped/.test((e as Error).message));
-  await assert.rejects(store.invalidate(['A:1', 'B:2']), (e: unknown) => isUnacknowledgedInvalidation(e) && e.tags.join() === 'A:1,B:2');
-  assert.deepEqual(inner.calls, { get: 3, set: 0, invalidate: 0 }, 'the refused calls never reached the store');
+  // Invalidations have their own breaker: the failed reads did not open it, their own failures do.
+  for (let i = 0; i < 3; i++) await assert.rejects(store.invalidate(['A:1']), /down/);
+  assert.equal(opened, 2);
+  await assert.rejects(
+    store.invalidate(['A:1', 'B:2']),
+    (e: unknown) => isUnacknowledgedInvalidation(e) && e.tags.join() === 'A:1,B:2' && /circuit breaker of invalidations is open/.test(e.message),
+  );
+  assert.deepEqual(inner.calls, { get: 3, set: 0, invalidate: 3 }, 'the refused calls never reached the store');
+});
+
+test('fills that failed never refuse an invalidation', async () => {
+  const inner = controlledStore();
+  const store = withBreaker(inner, { threshold: 2, now: () => 0 });
+  for (let i = 0; i < 2; i++) {
+    const fill = store.set([entry]);
+    inner.calls.set[i]!.reject(new Error('deadline'));
+    await assert.rejects(fill);
+  }
+  assert.equal(store.breakerState, 'open');
+  await assert.rejects(store.get(['a']), /circuit breaker of reads and fills is open/);
+  const invalidated = store.invalidate(['T:1']);
+  assert.equal(inner.calls.invalidate.length, 1, 'the invalidation reached the store');
+  inner.calls.invalidate[0]!.resolve(7);
+  assert.equal(await invalidated, 7);
 });
 
 test('a success between failures resets the count', async () => {
@@ -48,11 +71,11 @@ test('after the cooldown one probe goes through (half-open); its success closes 
   await assert.rejects(failing);
   assert.equal(store.breakerState, 'open');
   now = 99;
-  await assert.rejects(store.get(['a']), /circuit breaker is open/);
+  await assert.rejects(store.get(['a']), /circuit breaker of reads and fills is open/);
   now = 100;
   const probe = store.get(['a']);
   assert.equal(store.breakerState, 'half-open');
-  await assert.rejects(store.get(['b']), /circuit breaker is open/, 'one probe at a time');
+  await assert.rejects(store.get(['b']), /circuit breaker of reads and fills is open/, 'one probe at a time');
   assert.equal(inner.calls.get.length, 2);
   inner.calls.get[1]!.resolve({ values: ['absent'], seq: 1 });
   await probe;
@@ -68,7 +91,7 @@ test('a failed probe restarts the cooldown', async () => {
   now = 150;
   await assert.rejects(store.get(['a']), /down/);
   now = 200;
-  await assert.rejects(store.get(['a']), /circuit breaker is open/);
+  await assert.rejects(store.get(['a']), /circuit breaker of reads and fills is open/);
   assert.equal(inner.calls.get, 2);
 });
 

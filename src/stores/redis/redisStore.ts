@@ -140,7 +140,7 @@
  */
 import { type CacheTagError, UnacknowledgedInvalidationError } from '../../errors.js';
 import type { Store, StoreSeq } from '../types.js';
-import { type BreakerState, type BreakerTicket, createBreaker } from '../wrappers/breaker.js';
+import { type BreakerState, type BreakerTicket, createBreaker, worstState } from '../wrappers/breaker.js';
 import { openConnection } from './connection.js';
 import { raceDeadline } from '../wrappers/deadline.js';
 import { createEpochCheck } from './epochCheck.js';
@@ -160,7 +160,7 @@ import { asUnavailable, unacknowledged, unavailable } from './storeErrors.js';
 export interface RedisStore extends Store {
   /** Tags whose invalidation Redis has not acknowledged yet; retried in the background. */
   readonly pendingInvalidations: number;
-  /** The circuit breaker's state. */
+  /** The worst state of the circuit breakers (reads and fills; invalidations). */
   readonly breakerState: BreakerState;
   /** The number of sequence shards in use. */
   readonly shardCount: number;
@@ -203,11 +203,26 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     guard.uncheckAll();
     epochs.reconnected();
   };
-  // With several shards each shard has its own breaker and deadline (shardGuard.ts): the store's breaker never opens.
-  const breaker = createBreaker(guard.isolating ? Number.MAX_SAFE_INTEGER : o.breakerThreshold, o.breakerCooldownMs);
+  // With several shards each shard has its own breakers and deadline (shardGuard.ts): the store's breakers never open.
+  // Two lanes: reads and fills share one breaker; invalidations have their own, so fills overrunning their short
+  // deadline (a slow, not a dead, Redis) never make an invalidation fail fast that would be acknowledged within its
+  // longer one. A dead or hung Redis opens both, each after its own failures.
+  const threshold = guard.isolating ? Number.MAX_SAFE_INTEGER : o.breakerThreshold;
+  const breaker = createBreaker(threshold, o.breakerCooldownMs);
+  const invalidationBreaker = createBreaker(threshold, o.breakerCooldownMs);
   /** Runs a shards call under the store's deadline (one shard) or under the shards' own deadlines (several). */
   const bounded = <T>(call: (until: number) => Promise<T>, ms: number, what: string): Promise<T> =>
-    guard.isolating ? call(performance.now() + ms) : raceDeadline(call(Number.POSITIVE_INFINITY), ms, what);
+    guard.isolating ? call(performance.now() + ms) : raceDeadline(answered(call(Number.POSITIVE_INFINITY)), ms, what);
+  // When Redis last answered a call, even after the call's deadline: a slow Redis still answers, a wedged
+  // connection does not (see failed()).
+  let lastAnswerAt = performance.now();
+  const answered = <T>(call: Promise<T>): Promise<T> => {
+    call.then(
+      () => (lastAnswerAt = performance.now()),
+      () => {},
+    );
+    return call;
+  };
   const pending = createPendingInvalidations(deliver);
   let closed = false;
   // Before the connection is ready (startup, reconnection) a call fails at once without waiting (readiness.ts).
@@ -215,12 +230,16 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   // Replaced by attach() with the cache's failure channel, unless the user chose an onError.
   let report = o.onError;
 
-  function failed(ticket: BreakerTicket, error: unknown): void {
-    const opened = breaker.failure(ticket);
+  function failed(ticket: BreakerTicket, error: unknown, lane = breaker): void {
+    const opened = lane.failure(ticket);
     // A reply that belongs to another call means the connection lost bytes:
     // everything queued on it is misaligned. Opening the breaker is also the
-    // moment to drop connections that may be wedged.
-    if (opened || isReplyMismatch(error)) {
+    // moment to drop a connection that may be wedged: one that has not
+    // answered anything for a whole cooldown. A Redis that answers late is
+    // slow, not wedged: reconnecting would only add its round trips to every
+    // call (the invalidations' above all).
+    const wedged = performance.now() - lastAnswerAt > o.breakerCooldownMs;
+    if ((opened && wedged) || isReplyMismatch(error)) {
       try {
         client.disconnect(true);
       } catch {
@@ -238,15 +257,15 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     deadlineMs = o.invalidateTimeoutMs,
   ): Promise<{ seq?: StoreSeq; acknowledged: readonly string[]; error?: CacheTagError }> {
     const offline = notConnected();
-    const ticket = offline === undefined ? breaker.allow() : undefined;
-    if (ticket === undefined) return { acknowledged: [], error: unavailable(offline ?? 'the circuit breaker is open') };
+    const ticket = offline === undefined ? invalidationBreaker.allow() : undefined;
+    if (ticket === undefined) return { acknowledged: [], error: unavailable(offline ?? 'the circuit breaker of invalidations is open') };
     const done = new Set<number>();
     try {
       const seq = await bounded((until) => shards.invalidate(tags, done, until), deadlineMs, `invalidate of ${tags.length} tag(s)`);
-      if (breaker.success(ticket)) pending.kick();
+      if (invalidationBreaker.success(ticket)) pending.kick();
       return { seq, acknowledged: tags };
     } catch (error) {
-      failed(ticket, error);
+      failed(ticket, error, invalidationBreaker);
       return { acknowledged: tags.filter((t) => done.has(shards.shardOfTag(t))), error: asUnavailable(error, 'invalidate') };
     }
   }
@@ -260,7 +279,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return pending.size;
     },
     get breakerState() {
-      return guard.isolating ? guard.state : breaker.state;
+      return guard.isolating ? guard.state : worstState([breaker, invalidationBreaker]);
     },
     get shardCount() {
       return shards.shardCount;
@@ -282,7 +301,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       const offline = notConnected();
       if (offline !== undefined) throw unavailable(offline);
       const ticket = breaker.allow();
-      if (ticket === undefined) throw unavailable(`the circuit breaker is open after ${o.breakerThreshold} consecutive failures; bypassing the cache`);
+      if (ticket === undefined)
+        throw unavailable(`the circuit breaker of reads and fills is open after ${o.breakerThreshold} consecutive failures; bypassing the cache`);
       try {
         const result = await bounded((until) => shards.lookup(keys, pending, until, tagsOut), o.readTimeoutMs, `get of ${keys.length} key(s)`);
         if (breaker.success(ticket)) pending.kick();
@@ -299,7 +319,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       const offline = notConnected();
       const ticket = offline === undefined ? breaker.allow() : undefined;
       if (ticket === undefined) {
-        report(unavailable(`${offline ?? 'the circuit breaker is open'}; the fill was dropped`), 'set');
+        report(unavailable(`${offline ?? 'the circuit breaker of reads and fills is open'}; the fill was dropped`), 'set');
         return 0;
       }
       try {

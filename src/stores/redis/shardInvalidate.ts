@@ -41,19 +41,24 @@ export function createShardInvalidate(calls: ShardCalls, publisher: Invalidation
         try {
           let reply: unknown;
           try {
-            reply = await guard.run(index, until, 'invalidate', () =>
-              connection.run(
-                storeScripts.invalidate,
-                1 + list.length,
-                shard.seqKey,
-                ...list.map((t) => shard.tagKeyPrefix + t),
-                ...commonArgs(shard, nonce),
-                ...publisher.scriptArgs(index, list),
-              ),
+            reply = await guard.run(
+              index,
+              until,
+              'invalidate',
+              () =>
+                connection.run(
+                  storeScripts.invalidate,
+                  1 + list.length,
+                  shard.seqKey,
+                  ...list.map((t) => shard.tagKeyPrefix + t),
+                  ...commonArgs(shard, nonce),
+                  ...publisher.scriptArgs(index, list),
+                ),
+              'invalidate',
             );
           } catch (error) {
             if (!isMigrating(error)) throw error;
-            reply = await guard.run(index, until, 'invalidate', () => invalidateApart(shard, list, nonce));
+            reply = await guard.run(index, until, 'invalidate', () => invalidateApart(shard, list, nonce), 'invalidate');
           }
           const head = replyHead(reply, nonce, shard.index);
           seqs[shard.index] = head.seq;

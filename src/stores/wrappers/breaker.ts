@@ -28,6 +28,15 @@ export interface Breaker {
   failure(ticket: BreakerTicket): boolean;
 }
 
+const rank: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+/** The worst state of several breakers (open over half-open over closed), for one figure in metrics and tests. */
+export function worstState(breakers: Iterable<Breaker>): BreakerState {
+  let worst: BreakerState = 'closed';
+  for (const b of breakers) if (rank[b.state] > rank[worst]) worst = b.state;
+  return worst;
+}
+
 export function createBreaker(threshold: number, cooldownMs: number, now: () => number = () => performance.now()): Breaker {
   let failures = 0;
   let openedAt = 0;

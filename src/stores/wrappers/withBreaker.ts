@@ -2,11 +2,12 @@
  * `withBreaker(store)`: a circuit breaker around any store, so a backend that
  * keeps failing (or timing out, under `withDeadline`) costs callers nothing
  * until it answers again. A refused call fails like a failed one: a refused
- * read is a miss, a refused invalidation is never acknowledged.
+ * read is a miss, a refused invalidation is never acknowledged. Reads and
+ * fills share one breaker, invalidations have their own (see withBreaker).
  */
 import { CacheTagError, UnacknowledgedInvalidationError } from '../../errors.js';
 import type { Store } from '../types.js';
-import { type BreakerState, type BreakerTicket, createBreaker } from './breaker.js';
+import { type BreakerState, type BreakerTicket, createBreaker, worstState } from './breaker.js';
 import { positiveInteger } from './withDeadline.js';
 
 /** Consecutive failures that open the circuit breaker (the Redis store's `breakerThreshold` default too). */
@@ -30,12 +31,17 @@ export interface BreakerOptions {
 }
 
 /** A store behind a breaker, with the breaker's state (for metrics and tests). */
-export type BreakerStore<S extends Store> = S & { readonly breakerState: BreakerState };
+export type BreakerStore<S extends Store> = S & {
+  /** The worst state of the two breakers (reads and fills; invalidations). */
+  readonly breakerState: BreakerState;
+};
 
 /**
- * Wraps a store in a circuit breaker: after `threshold` consecutive rejected calls (`get`, `set` or `invalidate`) it
- * opens and refuses calls at once; after `cooldownMs` it lets one call through as a probe, whose outcome closes it
- * or restarts the cooldown. While open:
+ * Wraps a store in circuit breakers: after `threshold` consecutive rejected calls it opens and refuses calls at once;
+ * after `cooldownMs` it lets one call through as a probe, whose outcome closes it or restarts the cooldown. There are
+ * two breakers, each counting only its own calls: one for `get` and `set`, one for `invalidate`. Reads and fills run
+ * under short deadlines and overrun them when the backend is merely slow; an invalidation waits longer (see
+ * `withDeadline`) and must not be refused because fills were late. While open:
  * - `get` rejects with `STORE_UNAVAILABLE`: the cache serves those keys uncached.
  * - `set` rejects with `STORE_UNAVAILABLE`: the fill is dropped and the cache reports it.
  * - `invalidate` rejects with `INVALIDATION_UNACKNOWLEDGED` naming every tag: nothing pretends it landed.
@@ -46,21 +52,23 @@ export function withBreaker<S extends Store>(store: S, options: BreakerOptions =
   const cooldownMs = positiveInteger('withBreaker', 'cooldownMs', options.cooldownMs ?? defaultBreakerCooldownMs);
   const label = options.label ?? 'store';
   const breaker = createBreaker(threshold, cooldownMs, options.now);
-  const open = `the circuit breaker is open after ${threshold} consecutive failures`;
+  const invalidationBreaker = createBreaker(threshold, cooldownMs, options.now);
+  const open = `the circuit breaker of reads and fills is open after ${threshold} consecutive failures`;
+  const invalidationsOpen = `the circuit breaker of invalidations is open after ${threshold} consecutive failures`;
 
-  async function guarded<T>(ticket: BreakerTicket, call: () => Promise<T>): Promise<T> {
+  async function guarded<T>(ticket: BreakerTicket, call: () => Promise<T>, lane = breaker): Promise<T> {
     try {
       const result = await call();
-      if (breaker.success(ticket)) options.onRecover?.();
+      if (lane.success(ticket)) options.onRecover?.();
       return result;
     } catch (error) {
-      if (breaker.failure(ticket)) options.onOpen?.(error);
+      if (lane.failure(ticket)) options.onOpen?.(error);
       throw error;
     }
   }
 
   const wrapped = Object.create(store) as BreakerStore<S>;
-  Object.defineProperty(wrapped, 'breakerState', { get: () => breaker.state, enumerable: true });
+  Object.defineProperty(wrapped, 'breakerState', { get: () => worstState([breaker, invalidationBreaker]), enumerable: true });
   return Object.assign(wrapped, {
     get: (keys: readonly string[]) => {
       const ticket = breaker.allow();
@@ -73,11 +81,13 @@ export function withBreaker<S extends Store>(store: S, options: BreakerOptions =
       return guarded(ticket, () => store.set(entries));
     },
     invalidate: (tags: readonly string[]) => {
-      const ticket = breaker.allow();
+      const ticket = invalidationBreaker.allow();
       if (ticket === undefined) {
-        return Promise.reject(new UnacknowledgedInvalidationError(`${label}: the invalidation of ${tags.length} tag(s) was not sent: ${open}.`, tags, tags));
+        return Promise.reject(
+          new UnacknowledgedInvalidationError(`${label}: the invalidation of ${tags.length} tag(s) was not sent: ${invalidationsOpen}.`, tags, tags),
+        );
       }
-      return guarded(ticket, () => store.invalidate(tags));
+      return guarded(ticket, () => store.invalidate(tags), invalidationBreaker);
     },
   });
 }

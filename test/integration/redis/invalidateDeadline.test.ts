@@ -53,3 +53,32 @@ test('a Redis slower than the fill deadline but faster than the invalidation dea
   assert.match(fillsReported[0]![1].message, /deadline/);
   assert.equal(reported.filter(([operation]) => operation !== 'set').length, 0, 'nothing but fills was reported');
 });
+
+test('fills that overran their deadline open the breaker of reads and fills, never the one of invalidations', async (t) => {
+  const redis = await connectOrSkip(t);
+  if (!redis) return;
+  const proxy = await startFaultProxy(redis.port);
+  onCleanup(t, () => proxy.close());
+  const prefix = uniquePrefix('invlane');
+  const reader = await openStore(t, redis, { prefix, readTimeoutMs: 5000, writeTimeoutMs: 5000 });
+  const writer = await openStore(
+    t,
+    { template: () => new Redis({ host: LOOPBACK, port: proxy.port, lazyConnect: true }), admin: redis.admin },
+    // A cooldown longer than the test: the breaker of reads and fills stays open once opened.
+    { prefix, breakerThreshold: 3, breakerCooldownMs: 60_000, onError: () => {} },
+  );
+  const { seq } = await reader.get([]);
+  assert.equal(await reader.set([entry('e', 'v', ['Product:1'], seq)]), 1);
+
+  // A 300 ms round trip: over the 250 ms fill deadline, well under the invalidation's 2 s even with a reconnection.
+  proxy.delay(150);
+  for (let i = 0; i < 4; i++) assert.equal(await writer.set([entry(`w${i}`, 'late', [`Other:${i}`], seq)]), 0, 'a late fill is dropped');
+  const refused = await timed(() => writer.get(['e']));
+  assert.ok((refused.error as CacheTagError | undefined)?.code === 'STORE_UNAVAILABLE', 'reads are refused: their breaker is open');
+  assert.ok(refused.ms < 50, `at once (${refused.ms.toFixed(0)} ms)`);
+
+  const invalidated = await timed(() => writer.invalidate(['Product:1']));
+  assert.equal(invalidated.error, undefined, `a Redis that answers within invalidateTimeoutMs acknowledges the invalidation: ${String(invalidated.error)}`);
+  assert.equal(writer.pendingInvalidations, 0);
+  assert.deepEqual((await reader.get(['e'])).values.map(text), ['stale']);
+});
