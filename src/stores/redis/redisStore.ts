@@ -151,6 +151,7 @@ import { createPendingInvalidations } from './pendingInvalidations.js';
 import { createReadiness } from './readiness.js';
 import { createCounterRecorder } from './counterBuckets.js';
 import { createShardGuard } from './shardGuard.js';
+import { createAnswerClock } from './answerClock.js';
 import { isReplyMismatch, normalizeTag } from './shardCalls.js';
 import { createShardOperations } from './shardOperations.js';
 import { createInvalidationPublisher } from './invalidationPublish.js';
@@ -212,17 +213,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const invalidationBreaker = createBreaker(threshold, o.breakerCooldownMs);
   /** Runs a shards call under the store's deadline (one shard) or under the shards' own deadlines (several). */
   const bounded = <T>(call: (until: number) => Promise<T>, ms: number, what: string): Promise<T> =>
-    guard.isolating ? call(performance.now() + ms) : raceDeadline(answered(call(Number.POSITIVE_INFINITY)), ms, what);
-  // When Redis last answered a call, even after the call's deadline: a slow Redis still answers, a wedged
-  // connection does not (see failed()).
-  let lastAnswerAt = performance.now();
-  const answered = <T>(call: Promise<T>): Promise<T> => {
-    call.then(
-      () => (lastAnswerAt = performance.now()),
-      () => {},
-    );
-    return call;
-  };
+    guard.isolating ? call(performance.now() + ms) : raceDeadline(answers.track(call(Number.POSITIVE_INFINITY)), ms, what);
+  const answers = createAnswerClock();
   const pending = createPendingInvalidations(deliver);
   let closed = false;
   // Before the connection is ready (startup, reconnection) a call fails at once without waiting (readiness.ts).
@@ -238,7 +230,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     // answered anything for a whole cooldown. A Redis that answers late is
     // slow, not wedged: reconnecting would only add its round trips to every
     // call (the invalidations' above all).
-    const wedged = performance.now() - lastAnswerAt > o.breakerCooldownMs;
+    const wedged = answers.silentForMs() > o.breakerCooldownMs;
     if ((opened && wedged) || isReplyMismatch(error)) {
       try {
         client.disconnect(true);
