@@ -6,6 +6,7 @@ import type { OperationTierDeps } from './deps.js';
 import { createLookupOperation } from './lookupOperation.js';
 import { createFillOperation } from './fillOperation.js';
 import { createStoredResponse } from './storedResponse.js';
+import { createOperationReader } from './storedOperation.js';
 
 export type { OperationTierDeps } from './deps.js';
 export type { OperationOutcome, OperationPolicy, OperationRequest, StoredResponse, StoredResponseOptions, StoredResponseRequest } from './types.js';
@@ -17,7 +18,9 @@ export interface OperationTier {
   storedResponse: ReturnType<typeof createStoredResponse>;
 }
 
-export function createOperationTier(deps: OperationTierDeps): OperationTier {
+export function createOperationTier(base: Omit<OperationTierDeps, 'readOperation'>): OperationTier {
+  // One memo shared by the lookup and the fast path: a frame decoded by either is not decoded again.
+  const deps: OperationTierDeps = { ...base, readOperation: createOperationReader(base.codec) };
   return {
     lookupOperation: createLookupOperation(deps),
     fillOperation: createFillOperation(deps),

@@ -7,13 +7,12 @@ import type { Store, StoreSeq } from '../../stores/types.js';
 import type { CachePlan } from '../plan.js';
 import { staticCachePolicy } from '../policy.js';
 import { analyzeOperation, operationKey } from './eligibility.js';
-import { decodeStoredOperation, textDecoder } from './storedOperation.js';
 import { fastPathMissOf } from './fastPathMiss.js';
 import type { OperationTierDeps } from './deps.js';
 import type { OperationOutcome, OperationRequest } from './types.js';
 
 export function createLookupOperation(deps: OperationTierDeps): (context: object, request: OperationRequest) => Promise<OperationOutcome> {
-  const { store, codec, stats, failures, narrowedKeys, scopes, plans, privateScopeOf } = deps;
+  const { store, stats, failures, narrowedKeys, scopes, plans, privateScopeOf, readOperation } = deps;
   return async function lookupOperation(context, request) {
     const cachePlan = plans.planOf(request.schema);
     const bypass = (reason: string): OperationOutcome => {
@@ -59,11 +58,12 @@ export function createLookupOperation(deps: OperationTierDeps): (context: object
     }
     const scope = scopes.of(context);
     const hit = (frame: Uint8Array): OperationOutcome => {
-      const { tags, body, policy } = decodeStoredOperation(codec, frame);
-      const data: unknown = (JSON.parse(textDecoder.decode(body)) as { data: unknown }).data;
+      const { tags, text, policy } = readOperation(frame);
+      // Parsed per hit: the server gets objects of its own, which its plugins may change.
+      const data: unknown = (JSON.parse(text) as { data: unknown }).data;
       stats.operationHits++;
       scope.addTags(tags);
-      return { outcome: 'hit', key, data, tags, ...(policy ? { policy } : {}) };
+      return { outcome: 'hit', key, data, tags, ...(policy ? { policy: { ...policy } } : {}) };
     };
     /**
      * Across processes (Store.acquire, e.g. the Redis store's leases): another instance may be executing this

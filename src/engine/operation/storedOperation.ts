@@ -1,6 +1,7 @@
 /**
  * An operation response as stored: `[tags, [body bytes, policy]]`, the body being the very bytes a server sends, so
- * the HTTP fast path answers with them as they are.
+ * the HTTP fast path answers with them as they are; read through a per-frame memo, since a store holding frames in
+ * memory hands out the same frame on every hit.
  */
 import { CacheTagError } from '../../errors.js';
 import type { Codec } from '../../codec/codec.js';
@@ -19,6 +20,43 @@ export const textDecoder = new TextDecoder();
 /** The frame of a response whose data is `data`. Throws a CacheTagError when it cannot be encoded. */
 export function encodeStoredOperation(codec: Codec, tags: readonly string[], data: unknown, policy: OperationPolicy | undefined): Uint8Array {
   return codec.encode([tags, [Buffer.from(`{"data":${JSON.stringify(data)}}\n`), policy ?? null]]);
+}
+
+/** A decoded operation entry, with what every hit derives from it computed once. */
+export interface ReadOperation {
+  readonly tags: readonly string[];
+  readonly body: Uint8Array;
+  readonly policy: OperationPolicy | null;
+  /** The body as text, decoded on first use. */
+  readonly text: string;
+}
+
+/**
+ * {@link decodeStoredOperation}, remembered per frame object. Frames are immutable once stored, and a store that keeps
+ * them in memory (the memory store, the Redis store's local tier) hands out the same object on every hit: the
+ * checksum, the msgpack decoding and the body copy then happen once per fill instead of once per hit. A store
+ * that builds a new frame per read (Redis) gets a new entry each time, collected with the frame. The body bytes are
+ * shared between hits: integrations write them as they are, never modify them.
+ */
+export function createOperationReader(codec: Codec): (frame: Uint8Array) => ReadOperation {
+  const read = new WeakMap<Uint8Array, ReadOperation>();
+  return (frame) => {
+    let entry = read.get(frame);
+    if (entry === undefined) {
+      const { tags, body, policy } = decodeStoredOperation(codec, frame);
+      let text: string | undefined;
+      entry = {
+        tags: Object.freeze(tags),
+        body,
+        policy: policy && Object.freeze(policy),
+        get text() {
+          return (text ??= textDecoder.decode(body));
+        },
+      };
+      read.set(frame, entry);
+    }
+    return entry;
+  };
 }
 
 /**

@@ -7,7 +7,6 @@ import type { StoreRead } from '../../stores/types.js';
 import type { CachePlan } from '../plan.js';
 import { cacheControlValue } from '../policy.js';
 import { operationKey } from './eligibility.js';
-import { decodeStoredOperation, textDecoder } from './storedOperation.js';
 import { memoizedQueryHash } from './queryHash.js';
 import { rememberFastPathMiss } from './fastPathMiss.js';
 import type { OperationTierDeps } from './deps.js';
@@ -16,7 +15,7 @@ import type { StoredResponse, StoredResponseOptions, StoredResponseRequest } fro
 export function createStoredResponse(
   deps: OperationTierDeps,
 ): (request: StoredResponseRequest, context?: object, options?: StoredResponseOptions) => Promise<StoredResponse | undefined> {
-  const { store, codec, stats, failures, plans } = deps;
+  const { store, stats, failures, plans, readOperation } = deps;
 
   /** The plan whose stored responses storedResponse() may answer with: the named schema's, or the only one. */
   function storedResponsePlan(responseOptions: StoredResponseOptions | undefined): CachePlan | undefined {
@@ -78,15 +77,16 @@ export function createStoredResponse(
     }
     if (read === undefined || typeof read === 'string') return undefined;
     try {
-      const { tags, body, policy } = decodeStoredOperation(codec, read);
+      const operation = readOperation(read);
       stats.operationHits++;
+      const policy = operation.policy;
       const cacheControl = policy?.maxAge !== undefined ? cacheControlValue({ maxAge: policy.maxAge, scope: policy.scope }) : undefined;
       return {
-        bytes: body,
+        bytes: operation.body,
         get body() {
-          return textDecoder.decode(body);
+          return operation.text;
         },
-        tags,
+        tags: operation.tags,
         ...(cacheControl ? { cacheControl } : {}),
       };
     } catch (error) {
