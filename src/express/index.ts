@@ -8,7 +8,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { adapterOf, type AdapterSource, type FastPathOptions } from '../adapter/adapter.js';
 import { apolloPersistedQueries } from '../apollo/persistedQueries.js';
-import { lazyContext } from '../adapter/lazyContext.js';
+import { lazyContext, type LazyContext } from '../adapter/lazyContext.js';
 import { invalidOption } from '../errors.js';
 import { peekBody } from '../http/peekBody.js';
 
@@ -41,34 +41,57 @@ export interface CacheTagExpressOptions<TContext extends BaseContext> extends Fa
 export const defaultExpressMaxBodyBytes = 100 * 1024;
 const JSON_UTF8 = /^application\/json\s*(;\s*charset=("?)utf-8\2\s*)?$/i;
 
+/** The middleware, carrying the context function to give `expressMiddleware`. */
+export interface CacheTagExpressMiddleware<TContext extends BaseContext> extends RequestHandler {
+  /**
+   * Your `context` function as `expressMiddleware` should get it (`{ context: fastPath.context }`): for a request the
+   * fast path built a context for and did not answer, that very context (your function runs once per request, and
+   * Apollo's operation lookup reuses the fast path's miss instead of reading the store again); otherwise a fresh
+   * call, as without the middleware. Without a `context` option: an empty context, as `expressMiddleware`'s default.
+   */
+  readonly context: (argument: { req: Request; res: Response }) => Promise<TContext>;
+}
+
 /**
  * The fast-path middleware. `source` is the plugin from `createApolloPlugin()` installed in the server (preferred: it
  * answers for that server's schema, with its tags and debug headers), or the cache.
  *
  * ```ts
- * app.use(cors(), cacheTagMiddleware(plugin, { server, context, path: '/graphql' })); // before any body parser
- * app.use('/graphql', express.json(), expressMiddleware(server, { context }));
+ * const fastPath = cacheTagMiddleware(plugin, { server, context, path: '/graphql' });
+ * app.use(cors(), fastPath); // before any body parser
+ * app.use('/graphql', express.json(), expressMiddleware(server, { context: fastPath.context }));
  * ```
  */
 export function cacheTagMiddleware<TContext extends BaseContext = BaseContext>(
   source: AdapterSource,
   options: CacheTagExpressOptions<TContext> = {},
-): RequestHandler {
+): CacheTagExpressMiddleware<TContext> {
   const { server, context, path, maxBodyBytes = defaultExpressMaxBodyBytes, ...fastPathOptions } = options;
   if (!(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes >= 0))
     throw invalidOption('cacheTagMiddleware', 'maxBodyBytes', 'a non-negative integer', maxBodyBytes);
   const persistedQueries = fastPathOptions.persistedQueries ?? (server ? apolloPersistedQueries(server) : undefined);
   const adapter = adapterOf(source, { ...fastPathOptions, ...(persistedQueries ? { persistedQueries } : {}) }, 'cacheTagMiddleware');
-  return (req: Request, res: Response, next: NextFunction) => {
+  // The context the fast path built for a request it passed on, until Apollo asks for it.
+  const built = new WeakMap<Request, LazyContext<TContext>>();
+  const middleware = (req: Request, res: Response, next: NextFunction) => {
     const run = async () => {
       const url = req.originalUrl ?? req.url;
       const queryAt = url.indexOf('?');
       if (path !== undefined && (queryAt < 0 ? url : url.slice(0, queryAt)) !== path) return next();
+      let lazy: LazyContext<TContext> | undefined;
       const answer = await adapter.answer(
         { method: req.method, headers: req.headers, search: queryAt < 0 ? '' : url.slice(queryAt), body: await bodyOf(req, maxBodyBytes) },
-        context ? () => lazyContext(() => context({ req, res })).build() : undefined,
+        context
+          ? () => {
+              lazy = lazyContext(() => context({ req, res }));
+              return lazy.build();
+            }
+          : undefined,
       );
-      if (!answer) return next();
+      if (!answer) {
+        if (lazy) built.set(req, lazy);
+        return next();
+      }
       // Sent as Express sends Apollo's answer (res.send): the same ETag, and 304 to a matching If-None-Match.
       res
         .status(answer.status)
@@ -77,6 +100,16 @@ export function cacheTagMiddleware<TContext extends BaseContext = BaseContext>(
     };
     run().catch(next);
   };
+  return Object.assign(middleware, {
+    context(argument: { req: Request; res: Response }): Promise<TContext> {
+      const lazy = built.get(argument.req);
+      if (lazy) {
+        built.delete(argument.req);
+        return lazy.forServer();
+      }
+      return context ? context(argument) : Promise.resolve({} as TContext);
+    },
+  });
 }
 
 /**

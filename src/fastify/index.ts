@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'f
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { adapterOf, type AdapterSource, type FastPathOptions } from '../adapter/adapter.js';
 import { apolloPersistedQueries } from '../apollo/persistedQueries.js';
-import { lazyContext } from '../adapter/lazyContext.js';
+import { lazyContext, type LazyContext } from '../adapter/lazyContext.js';
 
 export interface CacheTagFastifyOptions<TContext extends BaseContext> extends FastPathOptions {
   /** The Apollo Server behind the route: its persisted-query registry lets persisted queries be answered as Apollo would. */
@@ -22,33 +22,64 @@ export interface CacheTagFastifyOptions<TContext extends BaseContext> extends Fa
   readonly path?: string;
 }
 
+/** The hook, carrying the context function to give `fastifyApollo`. */
+export interface CacheTagFastifyHook<TContext extends BaseContext> extends preHandlerAsyncHookHandler {
+  /**
+   * Your `context` function as `fastifyApollo` should get it (`{ context: hook.context }`): for a request the fast
+   * path built a context for and did not answer, that very context (your function runs once per request, and
+   * Apollo's operation lookup reuses the fast path's miss instead of reading the store again); otherwise a fresh
+   * call, as without the hook. Without a `context` option: an empty context, as `fastifyApollo`'s default.
+   */
+  readonly context: (request: FastifyRequest, reply: FastifyReply) => Promise<TContext>;
+}
+
 /**
  * The fast-path hook. `source` is the plugin from `createApolloPlugin()` installed in the server, or the cache.
  *
  * ```ts
- * fastify.addHook('preHandler', cacheTagHook(plugin, { server }));
- * await fastify.register(fastifyApollo(server));
+ * const hook = cacheTagHook(plugin, { server, context });
+ * fastify.addHook('preHandler', hook);
+ * await fastify.register(fastifyApollo(server), { context: hook.context });
  * ```
  */
 export function cacheTagHook<TContext extends BaseContext = BaseContext>(
   source: AdapterSource,
   options: CacheTagFastifyOptions<TContext> = {},
-): preHandlerAsyncHookHandler {
+): CacheTagFastifyHook<TContext> {
   const { server, context, path = '/graphql', ...fastPathOptions } = options;
   const persistedQueries = fastPathOptions.persistedQueries ?? (server ? apolloPersistedQueries(server) : undefined);
   const adapter = adapterOf(source, { ...fastPathOptions, ...(persistedQueries ? { persistedQueries } : {}) }, 'cacheTagHook');
-  return async function cacheTagPreHandler(request, reply) {
+  // The context the fast path built for a request it passed on, until Apollo asks for it.
+  const built = new WeakMap<FastifyRequest, LazyContext<TContext>>();
+  const hook = async function cacheTagPreHandler(request: FastifyRequest, reply: FastifyReply) {
     const url = request.url;
     const queryAt = url.indexOf('?');
     if ((queryAt < 0 ? url : url.slice(0, queryAt)) !== path) return;
+    let lazy: LazyContext<TContext> | undefined;
     const answer = await adapter.answer(
       { method: request.method, headers: request.headers, search: queryAt < 0 ? '' : url.slice(queryAt), body: request.body },
-      context ? () => lazyContext(() => context(request, reply)).build() : undefined,
+      context
+        ? () => {
+            lazy = lazyContext(() => context(request, reply));
+            return lazy.build();
+          }
+        : undefined,
     );
+    if (!answer && lazy) built.set(request, lazy);
     if (!answer) return;
     await reply
       .code(answer.status)
       .headers(answer.headers)
       .send(Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength));
   };
+  return Object.assign(hook, {
+    context(request: FastifyRequest, reply: FastifyReply): Promise<TContext> {
+      const lazy = built.get(request);
+      if (lazy) {
+        built.delete(request);
+        return lazy.forServer();
+      }
+      return context ? context(request, reply) : Promise.resolve({} as TContext);
+    },
+  });
 }

@@ -17,10 +17,10 @@ import { runScenario, shopApollo, shopSessionFromRequest, type ShopApollo, type 
  * `mounted`: the fast path on the app before the body parser (reading the body itself), the README's configuration;
  * `after`: between `express.json()` and Apollo; `none`: Express and Apollo alone.
  */
-async function start(mode: 'mounted' | 'after' | 'none'): Promise<Target & { shop: ShopApollo }> {
+async function start(mode: 'mounted' | 'after' | 'none'): Promise<Target & { shop: ShopApollo; contextCalls(): number }> {
   const shop = shopApollo();
   await shop.apollo.start();
-  const middleware = { count: 0 };
+  const middleware = { count: 0, contexts: 0 };
   const app = express();
   // Error pages without stack traces (they name the middleware that called next(), which differs by design).
   app.set('env', 'production');
@@ -30,19 +30,18 @@ async function start(mode: 'mounted' | 'after' | 'none'): Promise<Target & { sho
     if (req.headers['x-deny']) return void res.status(401).send('denied');
     next();
   });
-  const context = async ({ req }: { req: express.Request }) => shop.context(req.headers['x-user-id'] as string | undefined);
+  const context = async ({ req }: { req: express.Request }) => {
+    middleware.contexts++;
+    return shop.context(req.headers['x-user-id'] as string | undefined);
+  };
   const options = { server: shop.apollo, context, sessionIdFromRequest: shopSessionFromRequest };
   if (mode === 'mounted') {
-    app.use(cors(), cacheTagMiddleware(shop.plugin, { ...options, path: '/graphql' }));
-    app.use('/graphql', express.json(), expressMiddleware(shop.apollo, { context }));
+    const fastPath = cacheTagMiddleware(shop.plugin, { ...options, path: '/graphql' });
+    app.use(cors(), fastPath);
+    app.use('/graphql', express.json(), expressMiddleware(shop.apollo, { context: fastPath.context }));
   } else {
-    app.use(
-      '/graphql',
-      cors(),
-      express.json(),
-      ...(mode === 'after' ? [cacheTagMiddleware(shop.plugin, options)] : []),
-      expressMiddleware(shop.apollo, { context }),
-    );
+    const fastPath = mode === 'after' ? cacheTagMiddleware(shop.plugin, options) : undefined;
+    app.use('/graphql', cors(), express.json(), ...(fastPath ? [fastPath] : []), expressMiddleware(shop.apollo, { context: fastPath?.context ?? context }));
   }
   const server = createServer(app);
   return {
@@ -50,6 +49,7 @@ async function start(mode: 'mounted' | 'after' | 'none'): Promise<Target & { sho
     url: await listenOnLoopback(server),
     serverCalls: () => shop.calls.count,
     middlewareCalls: () => middleware.count,
+    contextCalls: () => middleware.contexts,
     async stop() {
       server.close();
       await shop.apollo.stop();
@@ -94,4 +94,24 @@ test('Express: a conditional GET is answered as Express answers Apollo (the same
     if (target === pair.fast) assert.equal(target.serverCalls(), calls, 'answered by the fast path');
   }
   assert.equal(statuses[1], statuses[0]);
+});
+
+test('Express: given fastPath.context, Apollo gets the context the fast path built: one context per request, hit or miss', async () => {
+  const target = await start('mounted');
+  try {
+    const body = JSON.stringify({ query: 'query OneContext($id: ID!) { product(id: $id) { name price } }', variables: { id: '7' } });
+    const post = () => fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const calls = target.serverCalls();
+    const miss = await post();
+    assert.equal(miss.status, 200);
+    assert.equal(target.serverCalls() - calls, 1, 'the miss went to Apollo');
+    assert.equal(target.contextCalls(), 1, 'the fast path built the context, Apollo used it');
+    await target.shop.cache.idle();
+    const hit = await post();
+    assert.deepEqual(await hit.json(), await (await post()).json());
+    assert.equal(target.serverCalls() - calls, 1, 'the hits were answered by the fast path');
+    assert.equal(target.contextCalls(), 3);
+  } finally {
+    await target.stop();
+  }
 });

@@ -65,8 +65,10 @@ export async function serveDropin(runtime: ContenderRuntime, dropin: Dropin): Pr
       runtime.resetStats();
       return runtime.stats();
     });
-    app.addHook('preHandler', cacheTagHook(plugin, { server: apollo, context }));
-    await app.register(fastifyApollo(apollo), { context });
+    // The README's configuration: Apollo gets the context the fast path built (hook.context), so a miss builds one.
+    const hook = cacheTagHook(plugin, { server: apollo, context });
+    app.addHook('preHandler', hook);
+    await app.register(fastifyApollo(apollo), { context: hook.context });
     await app.listen({ port: runtime.port, host: '127.0.0.1' });
     exitCleanlyOnShutdown(async () => {
       await app.close();
@@ -82,13 +84,15 @@ export async function serveDropin(runtime: ContenderRuntime, dropin: Dropin): Pr
     await apollo.start();
     const app = express();
     // The README's configuration: the fast path mounted on the app before the body parser (it reads the body itself).
-    app.use(cors(), cacheTagMiddleware(plugin, { server: apollo, context, path: '/graphql' }));
-    app.use('/graphql', express.json(), expressMiddleware(apollo, { context }));
+    const fastPath = cacheTagMiddleware(plugin, { server: apollo, context, path: '/graphql' });
+    app.use(cors(), fastPath);
+    app.use('/graphql', express.json(), expressMiddleware(apollo, { context: fastPath.context }));
     listener = app;
   } else if (dropin === 'express-after-parser') {
     await apollo.start();
     const app = express();
-    app.use('/graphql', cors(), express.json(), cacheTagMiddleware(plugin, { server: apollo, context }), expressMiddleware(apollo, { context }));
+    const fastPath = cacheTagMiddleware(plugin, { server: apollo, context });
+    app.use('/graphql', cors(), express.json(), fastPath, expressMiddleware(apollo, { context: fastPath.context }));
     listener = app;
   } else {
     // The standalone server's own listener; plugin-only runs it without the fast path (what Apollo's standalone does).
