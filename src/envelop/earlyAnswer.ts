@@ -27,12 +27,15 @@ export interface EarlyRequest {
   json(): Promise<unknown>;
 }
 
-/** A stored response to send for a request Yoga would answer with it, and its content type; undefined: leave it to Yoga. */
+/**
+ * A stored response to send for a request Yoga would answer with it, and its content type; `'miss'` when the store was
+ * asked and holds none (Yoga's `onParams` need not ask again for the same parameters); undefined: leave it to Yoga.
+ */
 export async function earlyAnswer(
   adapter: CacheTagAdapter,
   request: EarlyRequest,
   maxBodyBytes: number,
-): Promise<{ stored: StoredResponse; contentType: string } | undefined> {
+): Promise<{ stored: StoredResponse; contentType: string } | 'miss' | undefined> {
   if (request.method !== 'POST') return undefined;
   const headers = request.headers;
   if (!JSON_CONTENT_TYPE.test(headers.get('content-type') ?? '') || headers.get('content-encoding') !== null) return undefined;
@@ -64,7 +67,7 @@ export async function earlyAnswer(
     // before answering (a client may send the hash alone next); a store that fails leaves the request to Yoga.
     if (stored && resolved.register !== undefined && !(await registerPersistedQuery(store!, resolved.register, resolved.query))) return undefined;
   }
-  if (!stored) return undefined;
+  if (!stored) return 'miss';
   return { stored, contentType: `${mediaType}; charset=utf-8` };
 }
 

@@ -63,6 +63,8 @@ export function useCacheTag(source: AdapterSource, options: UseCacheTagOptions =
   let endpoint: string | undefined;
   // What each HTTP response must say, gathered from its operations (a batch has several).
   const responses = new WeakMap<Request, ResponseState>();
+  // Requests whose stored response the early answer looked up and did not find: onParams would look up the same.
+  const missedEarly = new WeakSet<Request>();
   const stateOf = (request: Request) => {
     let state = responses.get(request);
     if (!state) responses.set(request, (state = { cacheControl: undefined, tags: undefined }));
@@ -81,7 +83,8 @@ export function useCacheTag(source: AdapterSource, options: UseCacheTagOptions =
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (!fastPathOn || maxEarlyBodyBytes === 0 || url.pathname !== endpoint) return;
       const early = await earlyAnswer(adapter, request, maxEarlyBodyBytes);
-      if (!early) return;
+      if (early === 'miss') missedEarly.add(request);
+      if (!early || early === 'miss') return;
       const { stored, contentType } = early;
       // Headers as Yoga's regular result processor writes them; Cache-Control and tags added in onResponse, as for
       // executed results; the body is Yoga's JSON.stringify of the result: the stored bytes without their newline.
@@ -102,7 +105,7 @@ export function useCacheTag(source: AdapterSource, options: UseCacheTagOptions =
       served = true;
     },
     async onParams({ params, request, setResult }) {
-      if (!fastPathOn || adapter.wantsDebug(request.headers)) return;
+      if (!fastPathOn || adapter.wantsDebug(request.headers) || missedEarly.has(request)) return;
       let query = params.query;
       const extensions = params.extensions as Record<string, unknown> | null | undefined;
       if (extensions?.persistedQuery !== undefined) {
