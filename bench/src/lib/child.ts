@@ -46,12 +46,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startContender(spec: ContenderSpec, options: StartOptions = {}): Promise<RunningContender> {
+export function startContender(spec: ContenderSpec, options: StartOptions = {}): Promise<RunningContender> {
+  return startBenchProcess(spec.id, join(benchDir, 'src', 'contenders', spec.entry), options);
+}
+
+/** Starts any bench entry point that takes `--port N` and answers `GET /stats` once ready (a contender, the data server). */
+export async function startBenchProcess(id: string, entry: string, options: StartOptions = {}): Promise<RunningContender> {
   installCleanup();
   const port = options.port ?? (await freePort());
   // BENCH_CPU_PROF=<dir> profiles the contenders (one .cpuprofile per process), for `--cpu-prof` flame graphs.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(benchDir, 'src', 'contenders', spec.entry), '--port', String(port)], {
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry, '--port', String(port)], {
     cwd: benchDir,
     env: { ...process.env, NODE_ENV: 'production', BENCH_PARENT_WATCH: '1', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -74,7 +79,7 @@ export async function startContender(spec: ContenderSpec, options: StartOptions 
 
   const baseUrl = `http://127.0.0.1:${port}`;
   const running: RunningContender = {
-    id: spec.id,
+    id,
     port,
     baseUrl,
     pid: child.pid ?? -1,
@@ -94,7 +99,7 @@ export async function startContender(spec: ContenderSpec, options: StartOptions 
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
-    if (hasExited) throw new Error(`${spec.id} exited before it was ready:\n${indent(output)}`);
+    if (hasExited) throw new Error(`${id} exited before it was ready:\n${indent(output)}`);
     try {
       await running.stats();
       return running;
@@ -103,7 +108,7 @@ export async function startContender(spec: ContenderSpec, options: StartOptions 
     }
     if (Date.now() > deadline) {
       await running.stop();
-      throw new Error(`${spec.id} did not answer /stats within ${options.readyTimeoutMs ?? 60_000} ms:\n${indent(output)}`);
+      throw new Error(`${id} did not answer /stats within ${options.readyTimeoutMs ?? 60_000} ms:\n${indent(output)}`);
     }
     await sleep(100);
   }

@@ -8,12 +8,14 @@
  * - `POST /reset-stats` zeroes the counters (after the warm-up);
  * - SIGTERM or SIGINT closes the server and its connections, then exits 0;
  * - with `BENCH_PARENT_WATCH=1` the process also exits when its stdin closes,
- *   so a driver killed outright leaves no server behind.
+ *   so a driver killed outright leaves no server behind;
+ * - with `BENCH_DATA_URL` the data comes from a shared data server (sharedData/).
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { createDataSource, latencyMsFromEnv, type DataSource } from '../../dataSource.js';
+import { createRemoteDataSource } from '../../sharedData/remoteDataSource.js';
 
 /** The figures a contender reports, counted since the last reset. */
 export interface ContenderStats {
@@ -66,7 +68,9 @@ export interface ContenderRuntime {
 }
 
 export function createContenderRuntime(name: string): ContenderRuntime {
-  const dataSource = createDataSource({ latencyMs: latencyMsFromEnv() });
+  // BENCH_DATA_URL: one data server shared by several processes (scaling/instances.ts), which counts the calls of all.
+  const dataUrl = process.env.BENCH_DATA_URL;
+  const dataSource = dataUrl ? createRemoteDataSource(dataUrl) : createDataSource({ latencyMs: latencyMsFromEnv() });
   let requests = 0;
   let readLibraryStats: (() => object) | undefined;
   let libraryBaseline: CounterTree = {};
