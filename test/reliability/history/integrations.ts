@@ -6,18 +6,9 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { makeExecutableSchema } from '@graphql-tools/schema';
-import express from 'express';
-import { expressMiddleware } from '@as-integrations/express5';
-import Fastify from 'fastify';
-import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
-import { createYoga } from 'graphql-yoga';
+import type express from 'express';
 import { requestHeader, type Cache } from '../../../src/index.js';
 import { createApolloPlugin } from '../../../src/apollo/index.js';
-import { createStandaloneListener } from '../../../src/apollo/standalone.js';
-import { cacheTagMiddleware } from '../../../src/express/index.js';
-import { cacheTagHook } from '../../../src/fastify/index.js';
-import { useCacheTag } from '../../../src/envelop/index.js';
 
 export type IntegrationKind = 'standalone' | 'express' | 'fastify' | 'yoga';
 export const integrationKinds: readonly IntegrationKind[] = ['standalone', 'express', 'fastify', 'yoga'];
@@ -45,7 +36,13 @@ export async function startIntegration(kind: IntegrationKind, setup: Integration
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(setup.stats()));
   };
+  // Each framework is imported only by the process that serves it: loading all four costs every process start-up time.
   if (kind === 'yoga') {
+    const [{ createYoga }, { makeExecutableSchema }, { useCacheTag }] = await Promise.all([
+      import('graphql-yoga'),
+      import('@graphql-tools/schema'),
+      import('../../../src/envelop/index.js'),
+    ]);
     const yoga = createYoga<Record<string, unknown>, Context>({
       schema: makeExecutableSchema({ typeDefs: setup.typeDefs, resolvers: setup.resolvers as never }),
       plugins: [useCacheTag(setup.cache, { sessionIdFromRequest })],
@@ -57,6 +54,7 @@ export async function startIntegration(kind: IntegrationKind, setup: Integration
   const plugin = createApolloPlugin<Context>(setup.cache);
   const apollo = new ApolloServer<Context>({ typeDefs: setup.typeDefs, resolvers: setup.resolvers as never, plugins: [plugin] });
   if (kind === 'standalone') {
+    const { createStandaloneListener } = await import('../../../src/apollo/standalone.js');
     const listener = createStandaloneListener(apollo, {
       cache: plugin,
       context: async ({ req }) => contextOf(req.headers['x-user-id']),
@@ -67,6 +65,11 @@ export async function startIntegration(kind: IntegrationKind, setup: Integration
     return { port: server.port, stop: async () => (await server.stop(), await apollo.stop()) };
   }
   if (kind === 'express') {
+    const [{ default: express }, { expressMiddleware }, { cacheTagMiddleware }] = await Promise.all([
+      import('express'),
+      import('@as-integrations/express5'),
+      import('../../../src/express/index.js'),
+    ]);
     await apollo.start();
     const app = express();
     app.get('/stats', (_req, res) => statsRoute(res));
@@ -75,6 +78,11 @@ export async function startIntegration(kind: IntegrationKind, setup: Integration
     const server = await listen(createServer(app));
     return { port: server.port, stop: async () => (await server.stop(), await apollo.stop()) };
   }
+  const [{ default: Fastify }, { default: fastifyApollo, fastifyApolloDrainPlugin }, { cacheTagHook }] = await Promise.all([
+    import('fastify'),
+    import('@as-integrations/fastify'),
+    import('../../../src/fastify/index.js'),
+  ]);
   const fastify = Fastify();
   apollo.addPlugin(fastifyApolloDrainPlugin(fastify));
   await apollo.start();

@@ -20,8 +20,7 @@ import { createApolloPlugin } from '../../../src/apollo/index.js';
 import { Cluster, Redis } from 'ioredis';
 import { createMemoryStore, type Store } from '../../../src/index.js';
 import { createRedisStore } from '../../../src/stores/redis/index.js';
-import { startIntegration, type IntegrationKind } from './integrations.js';
-import { startOutbox } from './outbox.js';
+import type { IntegrationKind } from './integrations.js';
 
 interface Context {
   userId?: string;
@@ -94,6 +93,8 @@ const typeDefs = [cacheDirectivesTypeDefs, readFileSync(new URL('./schema.graphq
 const stats = () => ({ stats: cache.stats(), absorbed, rss: process.memoryUsage().rss });
 const kind = process.env.SERVER_KIND;
 if (kind) {
+  // Imported only here: the drop-ins' frameworks cost each of the other server processes about a second of start-up.
+  const { startIntegration } = await import('./integrations.js');
   const integration = await startIntegration(kind as IntegrationKind, { typeDefs, resolvers, cache, stats });
   console.log(`listening ${integration.port}`);
   process.on('SIGTERM', () => void integration.stop().then(() => cache.close().then(() => process.exit(0))));
@@ -107,7 +108,7 @@ async function serveDirectly(): Promise<void> {
   const apollo = new ApolloServer<Context>({ typeDefs, resolvers, plugins: [plugin] });
   await apollo.start();
   const fastPath = process.env.FAST_PATH !== '0' && process.env.OPERATION_CACHE !== '0';
-  const outbox = await startOutbox(cache);
+  const outbox = process.env.OUTBOX ? await (await import('./outbox.js')).startOutbox(cache) : undefined;
 
   const server = createServer((req, res) => {
     if (req.url === '/stats') {
