@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import type { GraphQLResolveInfo } from 'graphql';
 import { connectOrSkip } from '../../helpers/redis.js';
 import { startPrivacyServer, type PrivacyContext } from '../../helpers/privacyServer.js';
-import { openStore } from '../redis/support.js';
+import { openStore, patientDeadlines } from '../redis/support.js';
 
 const typeDefs = /* GraphQL */ `
   interface Node {
@@ -46,7 +46,7 @@ for (const operationCache of [false, true]) {
   test(`on Redis, no user gets another's PRIVATE data (operationCache: ${operationCache})`, async (t) => {
     const redis = await connectOrSkip(t);
     if (!redis) return;
-    const store = await openStore(t, redis);
+    const store = await openStore(t, redis, patientDeadlines);
     const server = await startPrivacyServer(typeDefs, resolvers, { operationCache }, { store });
     try {
       for (const query of ['{ node(id: "s1") { id ... on Secret { owner } } }', '{ hinted }', '{ viewer { cart } }']) {

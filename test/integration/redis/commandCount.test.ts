@@ -7,12 +7,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ownRedisOrSkip } from '../../helpers/redis.js';
-import { entry, openStore, traceCommands } from './support.js';
+import { entry, openStore, patientDeadlines, traceCommands } from './support.js';
 
 test('get, set and invalidate are one script each on a single Redis', async (t) => {
   const server = await ownRedisOrSkip(t);
   if (!server) return;
-  const store = await openStore(t, server);
+  const store = await openStore(t, server, patientDeadlines);
   const measure = await traceCommands(t, server);
 
   const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);

@@ -9,12 +9,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ownRedisOrSkip } from '../../helpers/redis.js';
-import { entry, openStore, tally, traceCommands } from './support.js';
+import { entry, openStore, patientDeadlines, tally, traceCommands } from './support.js';
 
 test('commands executed inside Redis per call', async (t) => {
   const server = await ownRedisOrSkip(t);
   if (!server) return;
-  const store = await openStore(t, server);
+  const store = await openStore(t, server, patientDeadlines);
   const trace = await traceCommands(t, server);
   const inside = async (call: () => Promise<unknown>): Promise<Record<string, number>> => tally((await trace(call)).inside);
 
@@ -67,7 +67,7 @@ test('commands executed inside Redis per call', async (t) => {
 test('tag records are read in chunks small enough for Lua', async (t) => {
   const server = await ownRedisOrSkip(t);
   if (!server) return;
-  const store = await openStore(t, server);
+  const store = await openStore(t, server, patientDeadlines);
   const trace = await traceCommands(t, server);
   const { seq } = await store.get([]);
   const tags = Array.from({ length: 2500 }, (_, i) => `Wide:${i}`);

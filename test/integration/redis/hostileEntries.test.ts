@@ -9,13 +9,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeEntryFrame, FRAME_MAGIC } from '../../../src/stores/redis/entryFrame.js';
 import { connectOrSkip, uniquePrefix } from '../../helpers/redis.js';
-import { entry, entryKey, openStore, seqKey, tagKey, text } from './support.js';
+import { entry, entryKey, openStore, patientDeadlines, seqKey, tagKey, text } from './support.js';
 
 test('unexpected contents under entry keys read as absent or stale', async (t) => {
   const redis = await connectOrSkip(t);
   if (!redis) return;
   const prefix = uniquePrefix('hostile');
-  const store = await openStore(t, redis, { prefix, maxValueBytes: 1024 });
+  const store = await openStore(t, redis, { ...patientDeadlines, prefix, maxValueBytes: 1024 });
   const key = (k: string): string => entryKey(prefix, k);
   const { seq } = await store.get([]);
   const [epoch, n] = String(seq).split(':') as [string, string];
@@ -98,7 +98,7 @@ test('a tag record or a sequence of the wrong type does not break the store', as
   const redis = await connectOrSkip(t);
   if (!redis) return;
   const prefix = uniquePrefix('hostile2');
-  const store = await openStore(t, redis, { prefix });
+  const store = await openStore(t, redis, { ...patientDeadlines, prefix });
   const { seq } = await store.get([]);
   assert.equal(await store.set([entry('a', 'A', ['T:1'], seq), entry('b', 'B', ['T:2'], seq)]), 2);
 

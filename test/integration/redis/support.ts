@@ -5,7 +5,7 @@ import { createRedisStore, type RedisStore, type RedisStoreOptions } from '../..
 import { shardLayouts, shardOf } from '../../../src/stores/redis/layout.js';
 import type { StoreEntry, StoreSeq } from '../../../src/stores/types.js';
 import { expandTags } from '../../../src/tags/hierarchy.js';
-import { deletePrefix, onCleanup, type RedisTarget, sleep, uniquePrefix } from '../../helpers/redis.js';
+import { deletePrefix, onCleanup, type RedisTarget, uniquePrefix } from '../../helpers/redis.js';
 
 export interface StoreTarget {
   template(): Redis | Cluster;
@@ -139,15 +139,29 @@ export async function traceCommands(
   const monitor = await server.admin.monitor();
   onCleanup(t, () => monitor.disconnect());
   let seen: { command: string; source: string; arg: string }[] = [];
-  monitor.on(
-    'monitor',
-    (_time: string, args: string[], source: string) => void seen.push({ command: String(args[0]).toLowerCase(), source, arg: String(args[1]) }),
-  );
+  const fenceSeen = new Map<string, () => void>();
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    const command = String(args[0]).toLowerCase();
+    seen.push({ command, source, arg: String(args[1]) });
+    if (command === 'echo') fenceSeen.get(String(args[1]))?.();
+  });
   let marker = 0;
+  // Resolves when MONITOR shows the fence, however long a loaded machine takes; a fence never seen fails the test
+  // (after 30 s) instead of letting it count a trace that is still arriving.
   const waitForFence = async (): Promise<void> => {
     const tag = `fence-${++marker}`;
-    await fence.echo(tag);
-    for (let i = 0; i < 200 && !seen.some((s) => s.command === 'echo' && s.arg === tag); i++) await sleep(5);
+    let timer: NodeJS.Timeout | undefined;
+    const shown = new Promise<void>((resolve, reject) => {
+      fenceSeen.set(tag, resolve);
+      timer = setTimeout(() => reject(new Error(`MONITOR did not show the fence ${tag} within 30 s`)), 30_000);
+    });
+    try {
+      await fence.echo(tag);
+      await shown;
+    } finally {
+      clearTimeout(timer);
+      fenceSeen.delete(tag);
+    }
   };
   // stop(): before the server restarts, so that the MONITOR connection does not reconnect into a confused state.
   const stop = (): void => {
@@ -173,3 +187,10 @@ export function tally(commands: readonly string[]): Record<string, number> {
   for (const command of commands) counts[command] = (counts[command] ?? 0) + 1;
   return counts;
 }
+
+/**
+ * Deadlines far above any loopback round trip, for tests of what the store does rather than of its deadlines: with
+ * the defaults (50 ms reads, 250 ms writes) a loaded machine turns a slow call into a miss or a dropped fill, and the
+ * test would measure the machine instead of the store.
+ */
+export const patientDeadlines = { readTimeoutMs: 5000, writeTimeoutMs: 5000, invalidateTimeoutMs: 5000 } as const;
