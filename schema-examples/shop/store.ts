@@ -3,7 +3,8 @@
  * - nothing: the embedded in-memory store;
  * - `REDIS_URL=redis://127.0.0.1:6379`: a Redis;
  * - `REDIS_CLUSTER=127.0.0.1:7000,127.0.0.1:7001`: a Redis Cluster (seed nodes).
- * `REDIS_PREFIX` sets the key prefix (default `cachetag`).
+ * `REDIS_PREFIX` sets the key prefix (default `cachetag`); `REDIS_READ_TIMEOUT_MS` and `REDIS_WRITE_TIMEOUT_MS` the
+ * store's deadlines (defaults 50 and 250 ms; the tests raise them so that a loaded machine does not decide outcomes).
  */
 import { Cluster, Redis } from 'ioredis';
 import { createMemoryStore, type Store } from '../../src/index.js';
@@ -17,7 +18,11 @@ export interface StoreChoice {
 }
 
 export async function storeFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<StoreChoice> {
-  const prefix = env.REDIS_PREFIX ? { prefix: env.REDIS_PREFIX } : {};
+  const prefix = {
+    ...(env.REDIS_PREFIX ? { prefix: env.REDIS_PREFIX } : {}),
+    ...(env.REDIS_READ_TIMEOUT_MS ? { readTimeoutMs: Number(env.REDIS_READ_TIMEOUT_MS) } : {}),
+    ...(env.REDIS_WRITE_TIMEOUT_MS ? { writeTimeoutMs: Number(env.REDIS_WRITE_TIMEOUT_MS) } : {}),
+  };
   if (env.REDIS_CLUSTER) {
     const nodes = env.REDIS_CLUSTER.split(',').map((hostPort) => {
       const [host, port] = hostPort.trim().split(':');
