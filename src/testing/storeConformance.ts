@@ -110,13 +110,15 @@ export function runStoreConformance(name: string, makeStore: MakeStore, cleanup?
       const store = await open(t);
       const { seq } = await store.get([]);
       // Whether the entry is still there depends on how soon the read follows the write, so that half is checked only
-      // when the read came back within the TTL (a loaded machine can take longer); that it is gone after it, always.
+      // when the read came back within the TTL (a loaded machine can take longer); that it is gone after it, always,
+      // counted from when the write was acknowledged (the store started its TTL no later), not from when it was sent.
       const ttlMs = 300;
       const written = performance.now();
       assert.equal(await store.set([entry('short', 's', ['T:1'], seq, ttlMs), entry('long', 'l', ['T:1'], seq, 60_000)]), 2);
+      const acknowledged = performance.now();
       const early = (await store.get(['short'])).values.map(text);
       if (performance.now() - written < ttlMs) assert.deepEqual(early, ['s']);
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, written + 2 * ttlMs - performance.now())));
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, acknowledged + 2 * ttlMs - performance.now())));
       assert.deepEqual((await store.get(['short', 'long'])).values.map(text), ['absent', 'l']);
     });
 
