@@ -112,38 +112,44 @@ export interface StartRedisServerOptions {
 
 /** Spawns a private redis-server on a loopback port, without persistence, in a temp dir. */
 export async function startRedisServer(options: StartRedisServerOptions = {}): Promise<RedisServer> {
-  const port = options.port ?? (await freePort());
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'cachetag-redis-'));
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      LOOPBACK,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-      '--logfile',
-      join(dir, 'redis.log'),
-      ...(options.args ?? []),
-    ],
-    { stdio: 'ignore' },
-  );
-  const spawned = await new Promise<boolean>((resolve) => {
-    child.once('spawn', () => resolve(true));
-    child.once('error', () => resolve(false));
-  });
-  if (!spawned || child.pid === undefined) throw new Error('redis-server could not be spawned (is it installed?)');
-  if (!(await waitForPing(port, 5000))) {
-    child.kill('SIGKILL');
-    throw new Error(`redis-server on port ${port} did not answer PING`);
+  // A free port can be taken by another process before redis-server binds it; without a port asked for, the server
+  // is started again on another one instead of failing after a PING timeout.
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        LOOPBACK,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--logfile',
+        join(dir, 'redis.log'),
+        ...(options.args ?? []),
+      ],
+      { stdio: 'ignore' },
+    );
+    const spawned = await new Promise<boolean>((resolve) => {
+      child.once('spawn', () => resolve(true));
+      child.once('error', () => resolve(false));
+    });
+    if (!spawned || child.pid === undefined) throw new Error('redis-server could not be spawned (is it installed?)');
+    const exited = new Promise<false>((resolve) => child.once('exit', () => resolve(false)));
+    if (!(await Promise.race([waitForPing(port, 5000), exited]))) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (options.port === undefined && attempt < 3) continue;
+      throw new Error(`redis-server on port ${port} did not answer PING`);
+    }
+    const owned = options.dir === undefined;
+    return { port, pid: child.pid, stop: (signal = 'SIGKILL') => stopChild(child, owned ? dir : undefined, signal) };
   }
-  const owned = options.dir === undefined;
-  return { port, pid: child.pid, stop: (signal = 'SIGKILL') => stopChild(child, owned ? dir : undefined, signal) };
 }
 
 /** `startRedisServer`, registered for cleanup, or undefined after skipping the test when redis-server is unavailable. */

@@ -47,26 +47,35 @@ export async function startRedisCluster(primaries = 3): Promise<RedisCluster> {
   };
   try {
     const ports: number[] = [];
+    const nodeChildren: ChildProcess[] = [];
     for (let i = 0; i < primaries; i++) {
-      const port = await freePort();
-      const busPort = await freePort();
-      ports.push(port);
-      const child = spawn(
-        'redis-server',
-        [
-          '--port', String(port), '--cluster-port', String(busPort), '--bind', LOOPBACK,
-          '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
-          '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, `redis-${port}.log`),
-        ], // prettier-ignore
-        { stdio: 'ignore' },
-      );
-      children.push(child);
-      await new Promise<void>((resolve, reject) => {
-        child.once('spawn', resolve);
-        child.once('error', reject);
-      });
+      // A free port can be taken by another process before redis-server binds it: that node exits, and is started
+      // again on other ports, instead of failing the test after a PING timeout.
+      for (let attempt = 1; ; attempt++) {
+        const port = await freePort();
+        const busPort = await freePort();
+        const child = spawn(
+          'redis-server',
+          [
+            '--port', String(port), '--cluster-port', String(busPort), '--bind', LOOPBACK,
+            '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
+            '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, `redis-${port}.log`),
+          ], // prettier-ignore
+          { stdio: 'ignore' },
+        );
+        children.push(child);
+        await new Promise<void>((resolve, reject) => {
+          child.once('spawn', resolve);
+          child.once('error', reject);
+        });
+        if (await listening(child, port)) {
+          ports.push(port);
+          nodeChildren.push(child);
+          break;
+        }
+        if (attempt === 3) throw new Error(`cluster node ${port} did not answer PING`);
+      }
     }
-    for (const port of ports) if (!(await waitForPing(port, 5000))) throw new Error(`cluster node ${port} did not answer PING`);
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `${LOOPBACK}:${p}`), '--cluster-replicas', '0', '--cluster-yes'], {
       timeout: 20_000,
     });
@@ -85,7 +94,7 @@ export async function startRedisCluster(primaries = 3): Promise<RedisCluster> {
       }
     }
     return {
-      nodes: ports.map((port, i) => ({ port, pid: children[i]!.pid!, admin: admins[i]! })),
+      nodes: ports.map((port, i) => ({ port, pid: nodeChildren[i]!.pid!, admin: admins[i]! })),
       template: () => new Cluster([{ host: LOOPBACK, port: ports[0]! }], { lazyConnect: true }),
       stop,
     };
@@ -93,6 +102,15 @@ export async function startRedisCluster(primaries = 3): Promise<RedisCluster> {
     await stop();
     throw error;
   }
+}
+
+/** True once redis-server answers PING on `port`; false when it exited first (its port was taken) or never answered. */
+async function listening(child: ChildProcess, port: number): Promise<boolean> {
+  const exited = new Promise<false>((resolve) => child.once('exit', () => resolve(false)));
+  if (child.exitCode !== null || child.signalCode !== null) return false;
+  const answered = await Promise.race([waitForPing(port, 5000), exited]);
+  if (!answered && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  return answered;
 }
 
 /** `startRedisCluster`, stopped after the test, or undefined after skipping when it cannot be started. */
