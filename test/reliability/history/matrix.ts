@@ -39,19 +39,24 @@ export function staleBoundMs(c: HistoryCase): number | undefined {
   return undefined;
 }
 
+/**
+ * The rows and their sizes. CI sizes (`npm test`) check that every row still holds, with a few hundred operations
+ * (every kind of read and write, interleaved 16 at a time; the self-test sees a dropped invalidation within 300);
+ * the published figures come from the long sizes.
+ */
 export function historyCases(long: boolean): HistoryCase[] {
   const n = (ci: number, full: number) => (long ? full : ci);
   return [
-    { backend: 'memory', processes: 1, mode: 'operation', operations: n(700, 10_000) },
-    { backend: 'memory', processes: 1, mode: 'field', operations: n(400, 5_000) },
-    { backend: 'redis', processes: 2, mode: 'operation', operations: n(700, 10_000) },
-    { backend: 'redis', processes: 2, mode: 'field', operations: n(400, 5_000) },
+    { backend: 'memory', processes: 1, mode: 'operation', operations: n(300, 10_000) },
+    { backend: 'memory', processes: 1, mode: 'field', operations: n(200, 5_000) },
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(300, 10_000) },
+    { backend: 'redis', processes: 2, mode: 'field', operations: n(200, 5_000) },
     ...(long ? [{ backend: 'redis', processes: 4, mode: 'operation', operations: 10_000 } as const] : []),
-    { backend: 'cluster', processes: 2, mode: 'operation', operations: n(500, 5_000) },
+    { backend: 'cluster', processes: 2, mode: 'operation', operations: n(250, 5_000) },
     ...(long ? [{ backend: 'cluster', processes: 4, mode: 'field', operations: 5_000 } as const] : []),
     ...(long ? [{ backend: 'redis', processes: 2, mode: 'field', operations: 5_000, overloaded: true } as const] : []),
-    { backend: 'redis', processes: 2, mode: 'operation', operations: n(300, 5_000), local: 'strict' },
-    { backend: 'redis', processes: 2, mode: 'operation', operations: n(300, 5_000), local: 'fast' },
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(200, 5_000), local: 'strict' },
+    { backend: 'redis', processes: 2, mode: 'operation', operations: n(200, 5_000), local: 'fast' },
     { backend: 'redis', processes: 2, mode: 'operation', operations: n(200, 3_000), outbox: 'relay' },
     { backend: 'redis', processes: 2, mode: 'operation', operations: n(200, 3_000), outbox: 'commit' },
     { backend: 'redis', processes: 2, mode: 'operation', operations: n(200, 3_000), server: 'standalone' },
