@@ -1,4 +1,5 @@
 /** Shared set-up for the Redis store's integration tests. */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { TestContext } from 'node:test';
 import type { Cluster, Redis } from 'ioredis';
 import { createRedisStore, type RedisStore, type RedisStoreOptions } from '../../../src/stores/redis/index.js';
@@ -194,3 +195,15 @@ export function tally(commands: readonly string[]): Record<string, number> {
  * test would measure the machine instead of the store.
  */
 export const patientDeadlines = { readTimeoutMs: 5000, writeTimeoutMs: 5000, invalidateTimeoutMs: 5000 } as const;
+
+/**
+ * Measures how late this process's event loop ran from now on. A deadline test adds `stallMs()` to its bound: a call
+ * cannot settle while the loop is stalled (a loaded machine, a GC pause), so that much of a measured duration is the
+ * machine's, not the store's; on an idle machine it is a few milliseconds.
+ */
+export function watchEventLoop(t: TestContext): { stallMs(): number } {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  histogram.enable();
+  onCleanup(t, () => histogram.disable());
+  return { stallMs: () => histogram.max / 1e6 };
+}
