@@ -4,16 +4,16 @@
  * process without (the engine's single flight joins within a process only).
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { connectOrSkip, onCleanup, uniquePrefix, deletePrefix } from '../../helpers/redis.js';
-import { runColdKey } from './coldKeyRun.js';
+import { coldKeyChildren } from './coldKeyRun.js';
 
-const child = fileURLToPath(new URL('./coldKeyChild.ts', import.meta.url));
+const children = coldKeyChildren(fileURLToPath(new URL('./coldKeyChild.ts', import.meta.url)));
+after(() => children.stop());
 
 /** Runs the children; resolves to the resolver runs each reported. */
-const coldKey = async (prefix: string, leases: boolean, local: string): Promise<number[]> =>
-  (await runColdKey(child, prefix, leases, local)).map((d) => d.runs!);
+const coldKey = async (prefix: string, leases: boolean, local: string): Promise<number[]> => (await children.round(prefix, leases, local)).map((d) => d.runs!);
 
 for (const local of ['none', 'strict', 'fast']) {
   test(`1,000 concurrent requests for one cold key over 4 processes: one resolver run with leases (local tier: ${local})`, async (t) => {

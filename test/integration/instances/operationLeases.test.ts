@@ -4,12 +4,13 @@
  * stored response), and once per request without (the operation tier has no single flight of its own).
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { connectOrSkip, onCleanup, uniquePrefix, deletePrefix } from '../../helpers/redis.js';
-import { runColdKey } from './coldKeyRun.js';
+import { coldKeyChildren } from './coldKeyRun.js';
 
-const child = fileURLToPath(new URL('./coldOperationChild.ts', import.meta.url));
+const children = coldKeyChildren(fileURLToPath(new URL('./coldOperationChild.ts', import.meta.url)));
+after(() => children.stop());
 
 for (const local of ['none', 'strict', 'fast']) {
   test(`1,000 concurrent identical queries over 4 processes: the operation executes once with leases (local tier: ${local})`, async (t) => {
@@ -17,7 +18,7 @@ for (const local of ['none', 'strict', 'fast']) {
     if (!redis) return;
     const prefix = uniquePrefix('oplease');
     onCleanup(t, () => deletePrefix(redis.admin, prefix));
-    const done = await runColdKey(child, prefix, true, local);
+    const done = await children.round(prefix, true, local);
     const executed = done.map((d) => d.runs!);
     console.log(
       `operation leases, local ${local}: executions per process ${executed.join(', ')}, hits ${done.map((d) => d.hits).join(', ')}`,
@@ -39,6 +40,6 @@ test('without leases: every concurrent query executes', async (t) => {
   if (!redis) return;
   const prefix = uniquePrefix('opnolease');
   onCleanup(t, () => deletePrefix(redis.admin, prefix));
-  const executed = (await runColdKey(child, prefix, false, 'none', 2, 50)).map((d) => d.runs!);
+  const executed = (await children.round(prefix, false, 'none', 2, 50)).map((d) => d.runs!);
   assert.deepEqual(executed, [50, 50]);
 });
