@@ -7,11 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ciFaults, FAULTS, runFault } from './faults/faultMatrix.js';
+import { ciFaults, faultOperations, FAULTS, runFault } from './faults/faultMatrix.js';
 
 for (const fault of FAULTS.filter((f) => ciFaults.includes(f.name))) {
   test(`fault: ${fault.name}`, async () => {
-    const result = await runFault(fault, 450);
+    const result = await runFault(fault, faultOperations(false));
     const summary = JSON.stringify({ stale: result.stale, deferred: result.deferredInvalidations, fault: result.fault, examples: result.examples });
     assert.equal(result.failed, 0, summary);
     assert.equal(result.foreign, 0, summary);

@@ -13,7 +13,7 @@ import { searchKeyCollisions, keyCollisionPairs } from './isolation/keyCollision
 import { isolationRequests, runPrivateIsolation } from './isolation/privateRequests.js';
 import { Redis } from 'ioredis';
 import { fuzzStoredBytes, hostileRounds } from './fuzz/hostileBytes.js';
-import { CLUSTER_PRIMARY_KILLED, FAULTS, ciFaults, runClusterPrimaryKilled, runFault } from './faults/faultMatrix.js';
+import { CLUSTER_PRIMARY_KILLED, FAULTS, ciFaults, faultOperations, runClusterPrimaryKilled, runFault } from './faults/faultMatrix.js';
 import { directiveSchemas, fuzzDirectives } from './fuzz/directives.js';
 import { createMemoryStore } from '../../src/index.js';
 import { createRedisStore } from '../../src/stores/redis/index.js';
@@ -148,7 +148,7 @@ const topology: Record<string, (operations: number) => Promise<HistoryResult>> =
   [RESHARDED.name]: runResharded,
 };
 for (const fault of faults.filter((f) => (long || ciFaults.includes(f.name)) && (!only || only.test(f.name)))) {
-  const operations = Math.min(long ? 3000 : 450, opsCap);
+  const operations = Math.min(faultOperations(long), opsCap);
   const runTopology = topology[fault.name];
   const r = runTopology ? await runTopology(operations) : await runFault(fault as (typeof FAULTS)[number], operations);
   const f = r.fault;

@@ -112,6 +112,12 @@ export const FAULTS: FaultCase[] = [
 
 export const ciFaults = ['connections cut, new ones refused', 'Redis hung (SIGSTOP), then resumed', 'FLUSHALL'];
 
+/**
+ * Operations per fault row; the fault lasts from a third to two thirds of them. CI: 100 operations before, during and
+ * after the fault (six in flight, every call during it waiting on a deadline); the long run: 1,000 each.
+ */
+export const faultOperations = (long: boolean): number => (long ? 3000 : 300);
+
 /** A primary of a 3-primary cluster (no replicas) killed, then restarted empty from its cluster config: its slots are unavailable meanwhile. */
 export const CLUSTER_PRIMARY_KILLED = 'a cluster primary killed, restarted empty';
 
