@@ -122,15 +122,14 @@ function walk(type: GraphQLOutputType, value: unknown, context: DeriveContext, s
     addEntityTags(typeInfo, identity, sink);
   }
   context.onObject?.(concrete, value);
-  const fields = concrete.getFields();
+  const fields = walkFieldsOf(concrete, context.listScopes);
   for (const name of Object.keys(value)) {
-    const field = fields[name];
+    const field = fields.get(name);
     if (!field) continue;
     // A scoped list carried in the raw value (no resolver of its own): the value depends on that list's scope.
-    const scope = context.listScopes?.get(`${concrete.name}.${name}`);
-    if (scope) sink.add(listEntryTag(scope, { $parent: value }));
+    if (field.scope) sink.add(listEntryTag(field.scope, { $parent: value }));
     // A scalar or enum holds no entity: its property is not read (it may be an accessor with a cost or a failure).
-    if (isLeafType(getNamedType(field.type))) continue;
+    if (field.leaf) continue;
     let property: unknown;
     try {
       property = (value as Record<string, unknown>)[name];
@@ -155,6 +154,34 @@ function walk(type: GraphQLOutputType, value: unknown, context: DeriveContext, s
  * it: `__typename`, else the type's `resolveType` (when it answers
  * synchronously), else the first possible type whose `isTypeOf` says yes.
  */
+/** What the walk needs of a field of a concrete type: its type, whether it is a scalar or enum, its list scope. */
+interface WalkField {
+  readonly type: GraphQLOutputType;
+  readonly leaf: boolean;
+  readonly scope: ListScope | undefined;
+}
+
+/**
+ * The fields of each object type as the walk reads them, by list-scope map (a plan's): built once per type instead of
+ * once per property of every object walked (a coordinate string and a map lookup each). Sized to the schema.
+ */
+const walkFieldsByScopes = new WeakMap<object, WeakMap<GraphQLObjectType, ReadonlyMap<string, WalkField>>>();
+const noListScopes = {};
+
+function walkFieldsOf(type: GraphQLObjectType, listScopes: ReadonlyMap<string, ListScope> | undefined): ReadonlyMap<string, WalkField> {
+  let byType = walkFieldsByScopes.get(listScopes ?? noListScopes);
+  if (!byType) walkFieldsByScopes.set(listScopes ?? noListScopes, (byType = new WeakMap()));
+  let fields = byType.get(type);
+  if (!fields) {
+    const built = new Map<string, WalkField>();
+    for (const [name, field] of Object.entries(type.getFields())) {
+      built.set(name, { type: field.type, leaf: isLeafType(getNamedType(field.type)), scope: listScopes?.get(`${type.name}.${name}`) });
+    }
+    byType.set(type, (fields = built));
+  }
+  return fields;
+}
+
 function resolveConcreteType(type: GraphQLAbstractType, value: object, context: DeriveContext): GraphQLObjectType | typeof PENDING | undefined {
   const fromValue = (value as { __typename?: unknown }).__typename;
   let name: unknown = typeof fromValue === 'string' ? fromValue : context.resolvedTypes?.get(value);
