@@ -6,6 +6,7 @@
  * headers, query string and parsed body.
  */
 import { queryHash, type StoredResponse, type StoredResponseRequest } from '../engine/engine.js';
+import { memoizeString } from '../engine/memo.js';
 import { tagsHeaderValue } from './tagsHeader.js';
 
 /** Request headers: anything with `get(name)` (Fetch `Headers`, Apollo's `HeaderMap`) or Node's `req.headers`. */
@@ -77,10 +78,12 @@ export function screenRequest(request: FastPathRequest, options: ScreenOptions =
   const method = request.method.toUpperCase();
   if (method !== 'GET' && method !== 'POST') return pass(`the method is ${method}`);
   const accept = headerOf(request.headers, 'accept');
-  if (method === 'GET' && accept && negotiate(accept, LANDING_PAGE_OFFERS) !== JSON_TYPE && negotiate(accept, LANDING_PAGE_OFFERS) !== GRAPHQL_RESPONSE_TYPE)
-    return pass('the client may prefer the landing page');
+  if (method === 'GET' && accept) {
+    const landing = negotiateLandingPage(accept);
+    if (landing !== JSON_TYPE && landing !== GRAPHQL_RESPONSE_TYPE) return pass('the client may prefer the landing page');
+  }
   const contentType = headerOf(request.headers, 'content-type');
-  const essence = contentType === undefined ? undefined : mediaTypeEssence(contentType);
+  const essence = contentType === undefined ? undefined : essenceOf(contentType) || undefined;
   const csrf = options.csrfPrevention ?? true;
   if (csrf !== false && (contentType === undefined || (essence !== undefined && NON_PREFLIGHTED_CONTENT_TYPES.includes(essence)))) {
     const required = csrf === true ? defaultCsrfPreventionRequestHeaders : (csrf.requestHeaders ?? defaultCsrfPreventionRequestHeaders);
@@ -135,7 +138,7 @@ export function screenRequest(request: FastPathRequest, options: ScreenOptions =
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return pass('operationName is not a string');
   // Apollo looks for an operation named "" and finds none: only the server can answer that.
   if (operationName === '') return pass('operationName is empty');
-  const chosen = accept ? negotiate(accept, SINGLE_RESULT_OFFERS) : JSON_TYPE;
+  const chosen = accept ? negotiateSingleResult(accept) : JSON_TYPE;
   if (chosen !== JSON_TYPE && chosen !== GRAPHQL_RESPONSE_TYPE) return pass('the Accept header asks for another format');
   return {
     answer: true,
@@ -208,6 +211,12 @@ function mediaTypeEssence(contentType: string): string | undefined {
   const parsed = parseMediaType(contentType, 0);
   return parsed ? `${parsed.type}/${parsed.subtype}` : undefined;
 }
+
+// Clients send the same few Content-Type and Accept values again and again: each is parsed once (bounded memos, '' for
+// none), not on every request.
+const essenceOf = memoizeString((contentType) => mediaTypeEssence(contentType) ?? '', 256, 256);
+const negotiateSingleResult = memoizeString((accept) => negotiate(accept, SINGLE_RESULT_OFFERS) ?? '', 256, 1024);
+const negotiateLandingPage = memoizeString((accept) => negotiate(accept, LANDING_PAGE_OFFERS) ?? '', 256, 1024);
 
 /**
  * The offer Apollo's content negotiation (the `negotiator` package) picks for an Accept header, or undefined when
