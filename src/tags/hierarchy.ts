@@ -48,7 +48,11 @@ export function ancestorsAndSelf(tag: string): string[] {
 /** Every tag of `tags` with all its ancestors, deduplicated, in a stable order. */
 export function expandTags(tags: Iterable<string>): string[] {
   const seen = new Set<string>();
-  for (const tag of tags) for (const path of ancestorsAndSelf(tag)) seen.add(path);
+  // ancestorsAndSelf inlined: no array per tag (every fill expands its tags).
+  for (const tag of tags) {
+    for (let index = tag.indexOf(TAG_SEPARATOR); index !== -1; index = tag.indexOf(TAG_SEPARATOR, index + 1)) seen.add(tag.slice(0, index));
+    seen.add(tag);
+  }
   return [...seen];
 }
 
