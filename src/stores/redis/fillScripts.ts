@@ -12,9 +12,15 @@ import { prelude } from './scriptPrelude.js';
  * too (after the entries), so that during a slot migration Redis redirects
  * or retries the script instead of letting it create a record on the node
  * that is giving the slot away.
- * KEYS: seq, entry keys, tag keys. ARGV: nonce, candidate, lastEpoch, lastN,
- * shard, shardCount, tagTtlMarginMs, entryCount, then per entry: frame, ttlMs.
- * Per entry: 1 written, 0 dropped.
+ * A missing record is created at the current counter, which drops every entry
+ * fetched before the shard last moved, unless the shard's log of recent
+ * invalidations (readLog) shows that none of them named it: it is then
+ * created at the lowest fetch position of the entries carrying it, since no
+ * invalidation of that tag came after. So the first fill of a new tag lands
+ * although other tags of its shard were invalidated while it was fetched.
+ * KEYS: seq, log, entry keys, tag keys. ARGV: nonce, candidate, lastEpoch,
+ * lastN, shard, shardCount, tagTtlMarginMs, entryCount, then per entry:
+ * frame, ttlMs. Per entry: 1 written, 0 dropped.
  */
 export const fillScript = `${prelude}
 local e, n = currentSeq()
@@ -41,7 +47,25 @@ for i = 1, count do
   end
 end
 
-local versions = touchTags(tagKeys, 1, #tagKeys, need, e, n, margin)
+-- The lowest fetch position of the entries that can land, per tag: what a missing record may be created at.
+local floor, lowest = {}, n
+for _, x in ipairs(entries) do
+  local g = x[4]
+  if g[2] == e and g[3] <= n then
+    for _, p in ipairs(x[5]) do
+      if floor[p] == nil or g[3] < floor[p] then floor[p] = g[3] end
+    end
+    if g[3] < lowest then lowest = g[3] end
+  end
+end
+local named
+local function createdAt(p)
+  if floor[p] == nil or floor[p] >= n then return n end
+  if named == nil then named = readLog(KEYS[2], e, n, lowest) or false end
+  if named == false or named[tagKeys[p]] then return n end
+  return floor[p]
+end
+local versions = touchTags(tagKeys, 1, #tagKeys, need, e, n, margin, createdAt)
 for _, x in ipairs(entries) do
   local g = x[4]
   local fresh = g[2] == e and g[3] <= n
@@ -49,7 +73,7 @@ for _, x in ipairs(entries) do
     if versions[p] > g[3] then fresh = false end
   end
   if fresh then
-    call('SET', KEYS[x[1] + 1], x[2], 'PX', x[3])
+    call('SET', KEYS[x[1] + 2], x[2], 'PX', x[3])
     out[x[1] + 3] = 1
   end
 end

@@ -2,7 +2,7 @@
  * The store's invalidation script (see scripts.ts for its conventions): one
  * counter raise per shard, recorded as the version of each tag that has a record.
  */
-import { prelude } from './scriptPrelude.js';
+import { INVALIDATION_LOG_LENGTH, prelude } from './scriptPrelude.js';
 
 /**
  * Raises the shard's counter once and records it as the version of each
@@ -21,7 +21,11 @@ import { prelude } from './scriptPrelude.js';
  * sent exactly when a raise (or a reset) happened, retries included, with no extra round trip. PUBLISH names no key,
  * so it runs in a script confined to one slot; on a cluster Redis forwards it to every node. A failed PUBLISH does
  * not fail the invalidation (receivers catch the lost message as a gap).
- * KEYS: seq, tag keys. ARGV: nonce, candidate, lastEpoch, lastN, then channel ('' for none), publisher id, source,
+ * It also pushes the raise on the shard's log of recent invalidations (epoch, counter, the tag records named; a raise
+ * with no tag named says any record may have moved), trimmed to the last INVALIDATION_LOG_LENGTH: a fill whose tag has
+ * no record yet reads it to tell whether that tag moved since its lookup (fillScripts.ts). Called with the counter's key
+ * alone (the migration path: one key, so no TRYAGAIN), it raises the counter and leaves a hole in the log.
+ * KEYS: seq, log, tag keys (or seq alone). ARGV: nonce, candidate, lastEpoch, lastN, then channel ('' for none), publisher id, source,
  * HLC milliseconds, HLC counter, shard index, and the tags (as named in the message).
  */
 export const invalidateScript = `${prelude}
@@ -47,10 +51,19 @@ if type(n) == 'table' then
   return { ARGV[1], e, current, 'reset' }
 end
 local head = e .. format('%015d', n)
-local records = mget(KEYS, 2, #KEYS, false)
-for i = 2, #KEYS do
-  local r = records[i - 1]
+local records = mget(KEYS, 3, #KEYS, false)
+for i = 3, #KEYS do
+  local r = records[i - 2]
   if r then call('SET', KEYS[i], head .. sub(r, 32), 'KEEPTTL') end
+end
+-- The log: which records this raise moved (none named: any may have). Without a log key (the migration path), or
+-- when the push fails, the raise leaves a hole, which fills read as "cannot tell".
+if KEYS[2] ~= nil then
+  local item = { e, n, #KEYS == 2 }
+  for i = 3, #KEYS do item[#item + 1] = KEYS[i] end
+  if type(pcallRedis('LPUSH', KEYS[2], cmsgpack.pack(item))) == 'number' then
+    pcallRedis('LTRIM', KEYS[2], '0', '${INVALIDATION_LOG_LENGTH - 1}')
+  end
 end
 publish('[' .. digits(ARGV[10]) .. ',' .. cjson.encode(e) .. ',' .. format('%d', n) .. ']', false)
 return { ARGV[1], e, n }

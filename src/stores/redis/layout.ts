@@ -34,6 +34,8 @@ export interface ShardLayout {
   readonly hashTag: string;
   readonly slot: number;
   readonly seqKey: string;
+  /** The shard's log of recent invalidations (invalidateScript.ts), read by fills of tags without a record. */
+  readonly logKey: string;
   readonly tagKeyPrefix: string;
   readonly entryKeyPrefix: string;
 }
@@ -49,7 +51,7 @@ export function shardLayouts(prefix: string, shardCount: number): ShardLayout[] 
       const slot = keySlot(inner);
       if (slot < low || slot >= high) continue;
       const hashTag = `{${inner}}`;
-      shards.push({ index, hashTag, slot, seqKey: `${hashTag}:seq`, tagKeyPrefix: `${hashTag}:t:`, entryKeyPrefix: `${hashTag}:e:` });
+      shards.push({ index, hashTag, slot, seqKey: `${hashTag}:seq`, logKey: `${hashTag}:log`, tagKeyPrefix: `${hashTag}:t:`, entryKeyPrefix: `${hashTag}:e:` });
       break;
     }
   }

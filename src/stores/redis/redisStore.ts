@@ -53,9 +53,9 @@
  * tag records is filled in bounded steps instead (touchTags in chunks, then
  * `fillFenced`, which writes only if the shard's counter did not move since
  * the first chunk), so no script blocks Redis for long.
- * Standalone: a `set` is exactly one script. Cost of the conservative rule
- * below: the first fill of a tag that has no record yet lands only if no tag
- * of its shard was invalidated while it was fetched (the next fill lands).
+ * Standalone: a `set` is exactly one script. A missing record is created at
+ * the current counter (dropping entries fetched before the shard moved) unless
+ * the shard's log of recent raises shows none named it (fillScripts.ts).
  *
  * Cost inside Redis. Scripts run on the CPU the application shares, so they
  * execute few commands and leave parsing to C (scripts.ts). Per shard: a

@@ -5,6 +5,9 @@
  */
 import { FRAME_MAGIC, FRAME_META_OFFSET, MAX_META_BYTES } from './entryFrame.js';
 
+/** How many raises of a shard's counter its invalidation log keeps (invalidateScript.ts); a fill fetched further back is not helped by it. */
+export const INVALIDATION_LOG_LENGTH = 256;
+
 export const prelude = `
 -- Locals: cheaper than looking up globals in the hot loops. Arguments to
 -- redis.call are passed as strings: a Lua number costs a conversion to text
@@ -98,8 +101,9 @@ end
 -- again and again is rewritten about once per max(need, margin), not on
 -- every fill. The expiry is read from the record itself (no PTTL); it only
 -- decides when to rewrite, never whether anything is fresh. Returns the
--- versions.
-local function touchTags(keys, first, last, need, e, n, margin)
+-- versions. createdAt(i), when given, may vouch for a lower version than n
+-- for a missing record (the fill script's log check, see readLog).
+local function touchTags(keys, first, last, need, e, n, margin, createdAt)
   local versions = {}
   if last < first then return versions end
   local records = mget(keys, first, last, false)
@@ -109,8 +113,8 @@ local function touchTags(keys, first, last, need, e, n, margin)
     local v = versionOf(r, e)
     local life = need[i] + math.max(need[i], margin)
     if v == nil or v ~= v or v < 0 then
-      v = n
-      call('SET', keys[first + i - 1], recordOf(e, n, now + life), 'PX', format('%d', life))
+      v = createdAt and createdAt(i) or n
+      call('SET', keys[first + i - 1], recordOf(e, v, now + life), 'PX', format('%d', life))
     else
       local expiresAt = tonumber(sub(r, 32))
       if expiresAt == nil or expiresAt - now < need[i] then
@@ -122,6 +126,26 @@ local function touchTags(keys, first, last, need, e, n, margin)
   return versions
 end
 
+-- The shard's log of recent invalidations (invalidateScript.ts): one item
+-- {epoch, counter, whole, tag key...} per raise of the counter, newest first,
+-- at most ${INVALIDATION_LOG_LENGTH}. Answers the set of tag keys invalidated in
+-- (from, n] of epoch e, or nil when the log cannot tell: a raise missing
+-- from it (trimmed, lost, a writer without the log, a failed push), an item
+-- of another epoch, or a raise that names no tags (every record may have moved).
+local function readLog(key, e, n, from)
+  local count = n - from
+  if count <= 0 then return {} end
+  if count > ${INVALIDATION_LOG_LENGTH} then return nil end
+  local items = pcallRedis('LRANGE', key, '0', format('%d', count - 1))
+  if type(items) ~= 'table' or items.err ~= nil or #items ~= count then return nil end
+  local named = {}
+  for j = 1, count do
+    local ok, item = pcall(cmsgpack.unpack, items[j])
+    if not ok or type(item) ~= 'table' or item[1] ~= e or item[2] ~= n - j + 1 or item[3] ~= false then return nil end
+    for t = 4, #item do named[item[t]] = true end
+  end
+  return named
+end
 -- Reads an entry frame (entryFrame.ts): its group in this shard, a table
 -- {shard, epoch, fetch, tag...}; nil when the frame is malformed (cmsgpack
 -- errors, a too deep nesting included, are caught), its metadata or value

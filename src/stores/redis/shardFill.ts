@@ -108,8 +108,9 @@ export function createShardFill(calls: ShardCalls, options: { readonly maxValueB
       const reply = await guard.run(index, until, 'fill', () =>
         connection.run(
           storeScripts.fill,
-          1 + list.length + tagKeys.size,
+          2 + list.length + tagKeys.size,
           shard.seqKey,
+          shard.logKey,
           ...list.map((p) => shard.entryKeyPrefix + p.key),
           ...tagKeys,
           ...commonArgs(shard, nonce),

@@ -48,8 +48,9 @@ export function createShardInvalidate(calls: ShardCalls, publisher: Invalidation
               () =>
                 connection.run(
                   storeScripts.invalidate,
-                  1 + list.length,
+                  2 + list.length,
                   shard.seqKey,
+                  shard.logKey,
                   ...list.map((t) => shard.tagKeyPrefix + t),
                   ...commonArgs(shard, nonce),
                   ...publisher.scriptArgs(index, list),
@@ -85,6 +86,8 @@ export function createShardInvalidate(calls: ShardCalls, publisher: Invalidation
    * done the invalidation is not acknowledged.
    */
   async function invalidateApart(shard: ShardLayout, tags: readonly string[], nonce: string): Promise<unknown> {
+    // The counter's key alone, as a migrating slot allows: the raise leaves a hole in the log, so fills fetched before it
+    // fall back to the counter.
     const reply = await connection.run(storeScripts.invalidate, 1, shard.seqKey, ...commonArgs(shard, nonce));
     await Promise.all(tags.map((t) => connection.client.del(shard.tagKeyPrefix + t)));
     // Announced once the records are gone, not by the script: a receiver that read again in between would keep the old value.

@@ -4,7 +4,8 @@
  * entry once and all the tag records it needs in one MGET; a fill reads the
  * records in one MGET and writes a record only when it is missing or would
  * expire before the entry it guards; an invalidation reads the records once
- * and rewrites the ones that exist. Counted with MONITOR on a private server.
+ * and rewrites the ones that exist, and logs itself (a first fill fetched before
+ * it reads that log once). Counted with MONITOR on a private server.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -58,8 +59,15 @@ test('commands executed inside Redis per call', async (t) => {
 
   assert.deepEqual(
     await inside(() => store.invalidate(['Product:1', 'Category:2', 'Never:seen'])),
-    { hmget: 1, hincrby: 1, mget: 1, set: 2, publish: 1 },
-    'an invalidation rewrites only the records that exist, and publishes itself once',
+    { hmget: 1, hincrby: 1, mget: 1, set: 2, lpush: 1, ltrim: 1, publish: 1 },
+    'an invalidation rewrites only the records that exist, logs itself and publishes itself once',
+  );
+  const before = await store.get([]);
+  await store.invalidate(['Unrelated:3']);
+  assert.deepEqual(
+    await inside(() => store.set([entry('new', 'n', ['Brand:new'], before.seq)])),
+    { hmget: 1, mget: 1, time: 1, lrange: 1, set: 3 },
+    'a first fill fetched before an invalidation reads the log once, then creates its records and writes the entry',
   );
   assert.deepEqual(await inside(() => store.get([])), { hmget: 1 }, 'an empty get reads the sequence only');
 });
