@@ -28,3 +28,37 @@ export function lazyContext<TContext extends object>(contextOf: () => TContext |
     },
   };
 }
+
+/**
+ * The contexts a framework's fast path built for its requests, handed to the server's context function: a request
+ * the fast path passed on gets the very context built for it (the user's function runs once per request, and the
+ * operation lookup reuses the fast path's miss); any other request gets a fresh call. Keyed weakly by the
+ * framework's request object, so an abandoned request keeps nothing alive.
+ */
+export interface ContextHandoff<Key extends object, TContext> {
+  /** A lazy context for this request, kept for the server until `take`; `drop` it once the fast path answered. */
+  lazy(key: Key, contextOf: () => TContext | Promise<TContext>): LazyContext<TContext>;
+  drop(key: Key): void;
+  /** For the server: the context built for this request, or `fresh()` when none was. */
+  take(key: Key, fresh: () => Promise<TContext>): Promise<TContext>;
+}
+
+export function contextHandoff<Key extends object, TContext extends object>(): ContextHandoff<Key, TContext> {
+  const built = new WeakMap<Key, LazyContext<TContext>>();
+  return {
+    lazy(key, contextOf) {
+      const lazy = lazyContext(contextOf);
+      built.set(key, lazy);
+      return lazy;
+    },
+    drop(key) {
+      built.delete(key);
+    },
+    take(key, fresh) {
+      const lazy = built.get(key);
+      if (!lazy) return fresh();
+      built.delete(key);
+      return lazy.forServer();
+    },
+  };
+}

@@ -8,7 +8,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { adapterOf, type AdapterSource, type FastPathOptions } from '../adapter/adapter.js';
 import { apolloPersistedQueries } from '../apollo/persistedQueries.js';
-import { lazyContext, type LazyContext } from '../adapter/lazyContext.js';
+import { contextHandoff } from '../adapter/lazyContext.js';
 import { invalidOption } from '../errors.js';
 import { peekBody } from '../http/peekBody.js';
 
@@ -71,27 +71,18 @@ export function cacheTagMiddleware<TContext extends BaseContext = BaseContext>(
     throw invalidOption('cacheTagMiddleware', 'maxBodyBytes', 'a non-negative integer', maxBodyBytes);
   const persistedQueries = fastPathOptions.persistedQueries ?? (server ? apolloPersistedQueries(server) : undefined);
   const adapter = adapterOf(source, { ...fastPathOptions, ...(persistedQueries ? { persistedQueries } : {}) }, 'cacheTagMiddleware');
-  // The context the fast path built for a request it passed on, until Apollo asks for it.
-  const built = new WeakMap<Request, LazyContext<TContext>>();
+  const contexts = contextHandoff<Request, TContext>();
   const middleware = (req: Request, res: Response, next: NextFunction) => {
     const run = async () => {
       const url = req.originalUrl ?? req.url;
       const queryAt = url.indexOf('?');
       if (path !== undefined && (queryAt < 0 ? url : url.slice(0, queryAt)) !== path) return next();
-      let lazy: LazyContext<TContext> | undefined;
       const answer = await adapter.answer(
         { method: req.method, headers: req.headers, search: queryAt < 0 ? '' : url.slice(queryAt), body: await bodyOf(req, maxBodyBytes) },
-        context
-          ? () => {
-              lazy = lazyContext(() => context({ req, res }));
-              return lazy.build();
-            }
-          : undefined,
+        context ? () => contexts.lazy(req, () => context({ req, res })).build() : undefined,
       );
-      if (!answer) {
-        if (lazy) built.set(req, lazy);
-        return next();
-      }
+      if (!answer) return next();
+      contexts.drop(req);
       // Sent as Express sends Apollo's answer (res.send): the same ETag, and 304 to a matching If-None-Match.
       res
         .status(answer.status)
@@ -101,14 +92,8 @@ export function cacheTagMiddleware<TContext extends BaseContext = BaseContext>(
     run().catch(next);
   };
   return Object.assign(middleware, {
-    context(argument: { req: Request; res: Response }): Promise<TContext> {
-      const lazy = built.get(argument.req);
-      if (lazy) {
-        built.delete(argument.req);
-        return lazy.forServer();
-      }
-      return context ? context(argument) : Promise.resolve({} as TContext);
-    },
+    context: (argument: { req: Request; res: Response }): Promise<TContext> =>
+      contexts.take(argument.req, () => (context ? context(argument) : Promise.resolve({} as TContext))),
   });
 }
 

@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'f
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { adapterOf, type AdapterSource, type FastPathOptions } from '../adapter/adapter.js';
 import { apolloPersistedQueries } from '../apollo/persistedQueries.js';
-import { lazyContext, type LazyContext } from '../adapter/lazyContext.js';
+import { contextHandoff } from '../adapter/lazyContext.js';
 
 export interface CacheTagFastifyOptions<TContext extends BaseContext> extends FastPathOptions {
   /** The Apollo Server behind the route: its persisted-query registry lets persisted queries be answered as Apollo would. */
@@ -49,37 +49,24 @@ export function cacheTagHook<TContext extends BaseContext = BaseContext>(
   const { server, context, path = '/graphql', ...fastPathOptions } = options;
   const persistedQueries = fastPathOptions.persistedQueries ?? (server ? apolloPersistedQueries(server) : undefined);
   const adapter = adapterOf(source, { ...fastPathOptions, ...(persistedQueries ? { persistedQueries } : {}) }, 'cacheTagHook');
-  // The context the fast path built for a request it passed on, until Apollo asks for it.
-  const built = new WeakMap<FastifyRequest, LazyContext<TContext>>();
+  const contexts = contextHandoff<FastifyRequest, TContext>();
   const hook = async function cacheTagPreHandler(request: FastifyRequest, reply: FastifyReply) {
     const url = request.url;
     const queryAt = url.indexOf('?');
     if ((queryAt < 0 ? url : url.slice(0, queryAt)) !== path) return;
-    let lazy: LazyContext<TContext> | undefined;
     const answer = await adapter.answer(
       { method: request.method, headers: request.headers, search: queryAt < 0 ? '' : url.slice(queryAt), body: request.body },
-      context
-        ? () => {
-            lazy = lazyContext(() => context(request, reply));
-            return lazy.build();
-          }
-        : undefined,
+      context ? () => contexts.lazy(request, () => context(request, reply)).build() : undefined,
     );
-    if (!answer && lazy) built.set(request, lazy);
     if (!answer) return;
+    contexts.drop(request);
     await reply
       .code(answer.status)
       .headers(answer.headers)
       .send(Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength));
   };
   return Object.assign(hook, {
-    context(request: FastifyRequest, reply: FastifyReply): Promise<TContext> {
-      const lazy = built.get(request);
-      if (lazy) {
-        built.delete(request);
-        return lazy.forServer();
-      }
-      return context ? context(request, reply) : Promise.resolve({} as TContext);
-    },
+    context: (request: FastifyRequest, reply: FastifyReply): Promise<TContext> =>
+      contexts.take(request, () => (context ? context(request, reply) : Promise.resolve({} as TContext))),
   });
 }

@@ -149,11 +149,6 @@ function walk(type: GraphQLOutputType, value: unknown, context: DeriveContext, s
   return undefined;
 }
 
-/**
- * The concrete type of a value of an abstract type, as graphql-js would pick
- * it: `__typename`, else the type's `resolveType` (when it answers
- * synchronously), else the first possible type whose `isTypeOf` says yes.
- */
 /** What the walk needs of a field of a concrete type: its type, whether it is a scalar or enum, its list scope. */
 interface WalkField {
   readonly type: GraphQLOutputType;
@@ -182,6 +177,11 @@ function walkFieldsOf(type: GraphQLObjectType, listScopes: ReadonlyMap<string, L
   return fields;
 }
 
+/**
+ * The concrete type of a value of an abstract type, as graphql-js would pick
+ * it: `__typename`, else the type's `resolveType` (when it answers
+ * synchronously), else the first possible type whose `isTypeOf` says yes.
+ */
 function resolveConcreteType(type: GraphQLAbstractType, value: object, context: DeriveContext): GraphQLObjectType | typeof PENDING | undefined {
   const fromValue = (value as { __typename?: unknown }).__typename;
   let name: unknown = typeof fromValue === 'string' ? fromValue : context.resolvedTypes?.get(value);
