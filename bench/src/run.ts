@@ -22,6 +22,7 @@ import type { Redis } from 'ioredis';
 import { baselineContender, contenders, misconfiguredStaleShare, type ContenderSpec } from './contenders/registry.js';
 import { defaultDataSetShape, latencyMsFromEnv } from './dataSource.js';
 import { renderChart } from './lib/chart.js';
+import { addCounters } from './lib/counters.js';
 import { startContender, stopAllContenders, type RunningContender } from './lib/child.js';
 import { describeMachine, packagesUnderTest, packageVersions } from './lib/machine.js';
 import { repoDir, resultsDir } from './lib/paths.js';
@@ -283,18 +284,6 @@ function combineRounds(records: readonly RunRecord[]): RunRecord {
     staleSamples: all.flatMap((f) => f.staleSamples).slice(0, 3),
   };
   return { contender: records[0]!.contender, workload: records[0]!.workload, status: 'ok', figures };
-}
-
-function addCounters(trees: readonly CounterTree[]): Record<string, number | CounterTree> {
-  const out: Record<string, number | CounterTree> = {};
-  for (const tree of trees) {
-    for (const [name, value] of Object.entries(tree)) {
-      const current = out[name];
-      if (typeof value === 'number') out[name] = (typeof current === 'number' ? current : 0) + value;
-      else out[name] = addCounters([typeof current === 'object' ? current : {}, value]);
-    }
-  }
-  return out;
 }
 
 function median(values: readonly number[]): number {

@@ -16,6 +16,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { createDataSource, latencyMsFromEnv, type DataSource } from '../../dataSource.js';
 import { createRemoteDataSource } from '../../sharedData/remoteDataSource.js';
+import { subtractCounters } from '../../lib/counters.js';
 
 /** The figures a contender reports, counted since the last reset. */
 export interface ContenderStats {
@@ -124,16 +125,6 @@ export function createContenderRuntime(name: string): ContenderRuntime {
 }
 
 const redisMeter = { enabled: false, count: 0 };
-
-function subtractCounters(now: CounterTree, before: CounterTree): CounterTree {
-  const out: Record<string, number | CounterTree> = {};
-  for (const [name, value] of Object.entries(now)) {
-    const previous = before[name];
-    if (typeof value === 'number') out[name] = value - (typeof previous === 'number' ? previous : 0);
-    else if (value !== null && typeof value === 'object') out[name] = subtractCounters(value, typeof previous === 'object' ? previous : {});
-  }
-  return out;
-}
 
 /**
  * Counts every command an ioredis client of this process writes (pipelined
