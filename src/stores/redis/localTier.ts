@@ -29,6 +29,7 @@ import type { RedisStore } from './redisStore.js';
 import { createSequenceGaps } from './sequenceGaps.js';
 import { parseSeqVector, type ShardSeq } from './seqVector.js';
 import { normalizeTag } from './shardCalls.js';
+import { createTickBatch } from './tickBatch.js';
 
 /** Strict mode: how long after finding held entries moved a `get` reads every key in one round, in milliseconds. */
 const READ_ALL_AFTER_MOVE_MS = 50;
@@ -219,7 +220,7 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
     attach: (host) => store.attach?.(host),
     ...(store.acquire ? { acquire: store.acquire } : {}),
     ...(store.recordCounters ? { recordCounters: store.recordCounters } : {}),
-    get: fast ? getFast : getStrict,
+    get: fast ? getFast : createTickBatch(getStrict),
 
     async set(list) {
       const since = generation;
