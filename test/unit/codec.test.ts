@@ -83,3 +83,19 @@ test('values above maxValueBytes are refused on encode', () => {
     'VALUE_TOO_LARGE',
   );
 });
+
+test('each frame owns its bytes: encoding more values (after a failed encode too) never changes an earlier frame', () => {
+  // The encoder reuses one scratch buffer across encodes; a frame must be a copy, never a view of it.
+  const first = codec.encode({ id: 'first', tags: ['Product:1'] });
+  const compressed = codec.encode('tea '.repeat(100));
+  const snapshot = [Buffer.from(first), Buffer.from(compressed)];
+  // Fails half-way, after writing the padding.
+  assert.equal(
+    code(() => codec.encode({ pad: 'y'.repeat(200), no: Symbol('no') })),
+    'UNSERIALIZABLE_VALUE',
+  );
+  for (let i = 0; i < 2000; i++) codec.encode({ id: `other-${i}`, pad: 'z'.repeat(i % 300) });
+  assert.deepEqual([Buffer.from(first), Buffer.from(compressed)], snapshot);
+  assert.deepEqual(codec.decode(first), { id: 'first', tags: ['Product:1'] });
+  assert.equal(codec.decode(compressed), 'tea '.repeat(100));
+});
