@@ -1,7 +1,9 @@
 /**
  * The conformance suite on the shared Redis (127.0.0.1:6379): with one shard
  * (the standalone default, one script per call) and with several shards on
- * one node (the cluster code path: cross-shard tags, second lookup round).
+ * one node (the cluster code path: cross-shard tags, second lookup round),
+ * each without and with the in-process tier in strict mode (whose contract is
+ * the store's own: its shared rounds and held values must not show).
  */
 import { test } from 'node:test';
 import { Redis } from 'ioredis';
@@ -22,9 +24,14 @@ if (unavailable !== undefined) {
   const cleanup = async (): Promise<void> => {
     for (const prefix of prefixes.splice(0)) await deletePrefix(admin, prefix);
   };
-  for (const shards of [1, 5]) {
+  for (const [shards, strict] of [
+    [1, false],
+    [5, false],
+    [1, true],
+    [5, true],
+  ] as const) {
     runStoreConformance(
-      `Redis store, ${shards} shard(s)`,
+      `Redis store, ${shards} shard(s)${strict ? ', in-process tier (strict)' : ''}`,
       async () => {
         const prefix = uniquePrefix(`conf${shards}`);
         prefixes.push(prefix);
@@ -35,6 +42,7 @@ if (unavailable !== undefined) {
           shards,
           readTimeoutMs: 2000,
           writeTimeoutMs: 2000,
+          ...(strict ? { local: { mode: 'strict' as const } } : {}),
         });
         if (!(await store.whenConnected())) throw new Error('the Redis store did not connect');
         return store;

@@ -11,7 +11,7 @@ import { createLocalEntries } from '../../src/stores/redis/localEntries.js';
 import { createSequenceGaps } from '../../src/stores/redis/sequenceGaps.js';
 import { createHybridLogicalClock } from '../../src/stores/redis/hlc.js';
 
-const put = (value: string, tags: string[]) => ({ value: Buffer.from(value), tags, seq: 's', shards: [0], storedAt: 0 });
+const put = (value: string, tags: string[]) => ({ value: Buffer.from(value), tags, seq: 's', shards: [0], expiresAt: Number.POSITIVE_INFINITY });
 
 test('local entries are bounded by count and bytes (least recently used first) and dropped by tag', () => {
   const entries = createLocalEntries(2, 1_000_000);

@@ -11,8 +11,8 @@ export interface LocalEntry {
   readonly seq: string;
   /** The shards the entry depends on (its own and its tags'). */
   readonly shards: readonly number[];
-  /** performance.now() when it was stored; an entry older than `maxAgeMs` is never served. */
-  readonly storedAt: number;
+  /** performance.now() after which it is never served: the earlier of its TTL in Redis and the tier's `maxAgeMs`. */
+  readonly expiresAt: number;
   readonly bytes: number;
 }
 

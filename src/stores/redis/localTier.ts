@@ -14,7 +14,7 @@
  *   other instances by pub/sub (invalidationBroadcast.ts); lost ones are
  *   noticed as gaps in the shards' counters on replies and idle polls
  *   (sequenceGaps.ts). Staleness is bounded, not zero.
- * In both modes an entry is never served past `maxAgeMs`, this process's own
+ * In both modes an entry is never served past its TTL in Redis nor past `maxAgeMs`, this process's own
  * invalidations drop its entries at once, and a value read by a call that an
  * invalidation overtook is not kept (the generation check).
  */
@@ -29,13 +29,14 @@ import type { RedisStore } from './redisStore.js';
 import { createSequenceGaps } from './sequenceGaps.js';
 import { parseSeqVector, type ShardSeq } from './seqVector.js';
 import { normalizeTag } from './shardCalls.js';
+import type { LookupDetails } from './shardLookup.js';
 import { createTickBatch } from './tickBatch.js';
 
 /** Strict mode: how long after finding held entries moved a `get` reads every key in one round, in milliseconds. */
 const READ_ALL_AFTER_MOVE_MS = 50;
 
-/** The Redis store's `get`, which also reports each value's tags (shardOperations.ts `tagsOut`). */
-export type ReadWithTags = (keys: readonly string[], tagsOut?: (readonly string[] | undefined)[]) => Promise<StoreLookup>;
+/** The Redis store's `get`, which also reports each value's tags and TTL left (shardLookup.ts `LookupDetails`). */
+export type ReadWithTags = (keys: readonly string[], details?: LookupDetails) => Promise<StoreLookup>;
 
 /** What the tier reports (tests, metrics). */
 export interface LocalTierStats {
@@ -131,22 +132,30 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
   }
 
   function usable(entry: LocalEntry | undefined, now: number): entry is LocalEntry {
-    return entry !== undefined && now - entry.storedAt < o.maxAgeMs;
+    return entry !== undefined && now < entry.expiresAt;
   }
 
-  function keep(key: string, value: Uint8Array, tags: readonly string[], seq: StoreSeq, since: number): void {
-    if (generation !== since || typeof seq !== 'string') return;
-    entries.set(key, { value, tags, seq, shards: shardsOf(key, tags), storedAt: performance.now() });
+  /**
+   * Keeps a value known fresh at `seq`. `sentAt + ttlMs` is when it expires in Redis at the latest (Redis started or
+   * measured its TTL after the call was sent), so the tier never serves it longer than Redis would.
+   */
+  function keep(key: string, value: Uint8Array, tags: readonly string[], seq: StoreSeq, since: number, sentAt: number, ttlMs: number | undefined): void {
+    if (generation !== since || typeof seq !== 'string' || ttlMs === undefined || !Number.isFinite(ttlMs) || (ttlMs <= 0 && ttlMs !== -1)) return;
+    const now = performance.now();
+    const expiresAt = Math.min(now + o.maxAgeMs, ttlMs === -1 ? Number.POSITIVE_INFINITY : sentAt + ttlMs);
+    if (expiresAt > now) entries.set(key, { value, tags, seq, shards: shardsOf(key, tags), expiresAt });
   }
 
   /** Reads keys from Redis and keeps what it returned (unless an invalidation overtook the read). */
   async function readAndKeep(keys: readonly string[]): Promise<StoreLookup> {
     const since = generation;
-    const tags: (readonly string[] | undefined)[] = [];
-    const lookup = await read(keys, tags);
+    const sentAt = performance.now();
+    const details: LookupDetails = { tags: [], ttlMs: [] };
+    const lookup = await read(keys, details);
     observe(lookup);
     lookup.values.forEach((v, i) => {
-      if (v instanceof Uint8Array && tags[i] !== undefined) keep(keys[i]!, v, tags[i]!, lookup.seq, since);
+      const tags = details.tags[i];
+      if (v instanceof Uint8Array && tags !== undefined) keep(keys[i]!, v, tags, lookup.seq, since, sentAt, details.ttlMs[i]);
     });
     return lookup;
   }
@@ -224,9 +233,11 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
 
     async set(list) {
       const since = generation;
+      const sentAt = performance.now();
       const written = await store.set(list);
       // Only a batch written whole is known fresh entry by entry (set reports a count).
-      if (written === list.length) for (const e of list) keep(e.key, e.value, e.tags.map(normalizeTag), e.fetchSeq, since);
+      if (written === list.length)
+        for (const e of list) keep(e.key, e.value, e.tags.map(normalizeTag), e.fetchSeq, since, sentAt, Math.max(0, Math.floor(e.ttlMs)));
       return written;
     },
 

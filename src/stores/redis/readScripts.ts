@@ -14,16 +14,20 @@ import { prelude } from './scriptPrelude.js';
  * the largest valid frame, so an oversized value is recognised without being
  * copied whole.
  * KEYS: seq, entry keys. ARGV: nonce, candidate, lastEpoch, lastN, shard,
- * shardCount, maxValueBytes.
+ * shardCount, maxValueBytes, withTtl ('1' or absent).
  * Per key: 0 = absent (no key, or not a string), 1 = stale (stale, malformed
  * or oversized), or the frame as stored when the local group is fresh (the
- * client slices the value: a copy fewer in Lua).
+ * client slices the value: a copy fewer in Lua). With withTtl (the
+ * in-process tier, which must not hold a value past its TTL), then per key
+ * the PTTL of each entry returned (-1 for the others): one more command per
+ * value returned, none per value held.
  */
 export const lookupScript = `${prelude}
 local e, n = currentSeq()
 local shard = tonumber(ARGV[5])
 local k = tonumber(ARGV[6])
 local maxValue = tonumber(ARGV[7])
+local withTtl = ARGV[8] == '1'
 local prefix = tagKeyPrefix()
 local lastByte = format('%d', ${FRAME_META_OFFSET + MAX_META_BYTES} + maxValue)
 -- The tags of one entry are distinct; only several entries need deduplication.
@@ -44,6 +48,10 @@ for i = 2, #KEYS do
   end
 end
 
+local m = #KEYS - 1
+if withTtl then
+  for i = 2, #KEYS do out[i + 2 + m] = -1 end
+end
 local records = mget(tagKeys, 1, #tagKeys, true)
 local versions = {}
 for p = 1, #tagKeys do versions[p] = versionOf(records[p], e) or false end
@@ -57,7 +65,13 @@ for _, c in ipairs(candidates) do
       break
     end
   end
-  if fresh then out[c[1]] = c[2] end
+  if fresh then
+    out[c[1]] = c[2]
+    if withTtl then
+      local ttl = pcallRedis('PTTL', KEYS[c[1] - 2])
+      out[c[1] + m] = type(ttl) == 'number' and ttl or -1
+    end
+  end
 end
 return out
 `;

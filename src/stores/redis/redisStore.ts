@@ -154,6 +154,7 @@ import { createShardGuard } from './shardGuard.js';
 import { createAnswerClock } from './answerClock.js';
 import { isReplyMismatch, normalizeTag } from './shardCalls.js';
 import { createShardOperations } from './shardOperations.js';
+import type { LookupDetails } from './shardLookup.js';
 import { createInvalidationPublisher } from './invalidationPublish.js';
 import { asUnavailable, unacknowledged, unavailable } from './storeErrors.js';
 
@@ -283,12 +284,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     },
 
     /**
-     * Reads many keys with their freshness checked against the tag records.
-     * Rejects with `STORE_UNAVAILABLE` (never hangs) when Redis cannot answer
-     * within `readTimeoutMs`, is not connected, or the circuit breaker is open;
-     * the caller serves those keys uncached. `tagsOut` (internal, for the in-process tier) receives each value's tags.
+     * Reads many keys with their freshness checked against the tag records. Rejects with `STORE_UNAVAILABLE` (never
+     * hangs) when Redis cannot answer within `readTimeoutMs`, is not connected, or the circuit breaker is open; the
+     * caller serves those keys uncached. `details` (internal, for the in-process tier) receives each value's tags and TTL.
      */
-    async get(keys, tagsOut?: (readonly string[] | undefined)[]) {
+    async get(keys, details?: LookupDetails) {
       if (closed) throw unavailable('get after close()');
       const offline = notConnected();
       if (offline !== undefined) throw unavailable(offline);
@@ -296,7 +296,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       if (ticket === undefined)
         throw unavailable(`the circuit breaker of reads and fills is open after ${o.breakerThreshold} consecutive failures; bypassing the cache`);
       try {
-        const result = await bounded((until) => shards.lookup(keys, pending, until, tagsOut), o.readTimeoutMs, `get of ${keys.length} key(s)`);
+        const result = await bounded((until) => shards.lookup(keys, pending, until, details), o.readTimeoutMs, `get of ${keys.length} key(s)`);
         if (breaker.success(ticket)) pending.kick();
         return result;
       } catch (error) {

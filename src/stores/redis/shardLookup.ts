@@ -10,7 +10,15 @@ import { storeScripts } from './scripts.js';
 import { encodeSeqVector, isEpoch, type ShardSeq, UNKNOWN_SHARD } from './seqVector.js';
 import { groupBy, type PendingTags, protocolError, type ShardCalls } from './shardCalls.js';
 
-export type ShardLookup = (keys: readonly string[], pending: PendingTags, until: number, tagsOut?: (readonly string[] | undefined)[]) => Promise<StoreLookup>;
+export type ShardLookup = (keys: readonly string[], pending: PendingTags, until: number, details?: LookupDetails) => Promise<StoreLookup>;
+
+/** What a lookup reports beside the values, by index, for the in-process tier (localTier.ts); filled only for values returned. */
+export interface LookupDetails {
+  /** Each value's tags. */
+  readonly tags: (readonly string[] | undefined)[];
+  /** Each value's time to live left in Redis when the script read it, in ms (-1: none). */
+  readonly ttlMs: (number | undefined)[];
+}
 
 /** An entry read by a lookup script whose other shards remain to be checked. */
 interface Candidate {
@@ -18,6 +26,8 @@ interface Candidate {
   readonly shard: number;
   /** The entry as stored (entryFrame.ts). */
   readonly frame: Buffer;
+  /** PTTL, when the lookup asked for it. */
+  readonly ttlMs?: number;
 }
 
 interface TagRecord {
@@ -28,7 +38,7 @@ interface TagRecord {
 export function createShardLookup(calls: ShardCalls, maxValueBytes: number): ShardLookup {
   const { connection, guard, shards, shardCount, nextNonce, commonArgs, replyHead, readSeq, eachShard } = calls;
 
-  async function lookup(keys: readonly string[], pending: PendingTags, until: number, tagsOut?: (readonly string[] | undefined)[]): Promise<StoreLookup> {
+  async function lookup(keys: readonly string[], pending: PendingTags, until: number, details?: LookupDetails): Promise<StoreLookup> {
     const nonce = nextNonce();
     const byShard = groupBy(keys.keys(), (i) => shardOf(keys[i]!, shardCount));
     const seqs: ShardSeq[] = new Array(shardCount);
@@ -56,15 +66,19 @@ export function createShardLookup(calls: ShardCalls, maxValueBytes: number): Sha
             shard.index,
             shardCount,
             maxValueBytes,
+            details ? '1' : '0',
           ),
         );
         const { seq, rest } = replyHead(reply, nonce, shard.index);
-        if (rest.length !== indices.length) throw protocolError('a reply of the wrong length');
+        if (rest.length !== indices.length * (details ? 2 : 1)) throw protocolError('a reply of the wrong length');
         seqs[shard.index] = seq;
         rest.forEach((item, j) => {
           const index = indices[j]!;
           if (item === 0) values[index] = 'absent';
-          else if (Buffer.isBuffer(item)) candidates.push({ index, shard: shard.index, frame: item });
+          else if (Buffer.isBuffer(item)) {
+            const ttl = details ? rest[indices.length + j] : undefined;
+            candidates.push({ index, shard: shard.index, frame: item, ...(typeof ttl === 'number' ? { ttlMs: ttl } : {}) });
+          }
         });
       },
       (shard) => (seqs[shard.index] = UNKNOWN_SHARD),
@@ -74,7 +88,7 @@ export function createShardLookup(calls: ShardCalls, maxValueBytes: number): Sha
     // counter → fresh; counter moved → read those tag records (round two).
     const unsure: { index: number; value: Buffer; groups: TagGroup[] }[] = [];
     for (const candidate of candidates) {
-      if (shardCount === 1 && pending.size === 0 && tagsOut === undefined) {
+      if (shardCount === 1 && pending.size === 0 && details === undefined) {
         const valueOffset = valueOffsetOf(candidate.frame);
         if (valueOffset !== undefined) values[candidate.index] = candidate.frame.subarray(valueOffset);
         continue;
@@ -93,7 +107,10 @@ export function createShardLookup(calls: ShardCalls, maxValueBytes: number): Sha
         else if (group.fetch < now.n) moved.push(group);
       }
       if (!fresh) continue;
-      if (tagsOut) tagsOut[candidate.index] = meta.groups.flatMap((g) => g.tags);
+      if (details) {
+        details.tags[candidate.index] = meta.groups.flatMap((g) => g.tags);
+        details.ttlMs[candidate.index] = candidate.ttlMs;
+      }
       if (moved.length === 0) values[candidate.index] = value;
       else unsure.push({ index: candidate.index, value, groups: moved });
     }

@@ -14,14 +14,14 @@ import { createShardFill } from './shardFill.js';
 import type { ShardGuard } from './shardGuard.js';
 import { createShardInvalidate } from './shardInvalidate.js';
 import type { InvalidationPublisher } from './invalidationPublish.js';
-import { createShardLookup } from './shardLookup.js';
+import { createShardLookup, type LookupDetails } from './shardLookup.js';
 
 export interface ShardOperations {
   readonly shardCount: number;
   shardOfTag(tag: string): number;
   /** `until`: the deadline (performance.now() time) of every shard's call, on a cluster (see shardGuard.ts). */
-  /** `tagsOut`, when given, receives the tags of each value returned (by index), for the in-process tier (localTier.ts). */
-  lookup(keys: readonly string[], pending: PendingTags, until: number, tagsOut?: (readonly string[] | undefined)[]): Promise<StoreLookup>;
+  /** `details`, when given, receives the tags and TTL left of each value returned (by index), for the in-process tier (localTier.ts). */
+  lookup(keys: readonly string[], pending: PendingTags, until: number, details?: LookupDetails): Promise<StoreLookup>;
   fill(entries: readonly StoreEntry[], pending: PendingTags, until: number): Promise<number>;
   /** Runs checkEpoch on every shard (scripts.ts): a shard created by another run of a server starts a new epoch. */
   checkEpochs(until: number): Promise<void>;

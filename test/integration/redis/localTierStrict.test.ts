@@ -80,3 +80,21 @@ test('strict: zero stale reads while another instance invalidates and refills co
     assert.equal(stats(reader).hits, hitsBefore + 1, 'the reader serves the held value from its tier');
   }
 });
+
+test('strict: a held value is never served past its TTL in Redis, whether this instance wrote it or read it', async (t) => {
+  const redis = await connectOrSkip(t);
+  if (!redis) return;
+  const prefix = uniquePrefix('local-strict-ttl');
+  const a = await openStore(t, redis, { prefix, local: { mode: 'strict' }, readTimeoutMs: 2000, writeTimeoutMs: 2000 });
+  const b = await openStore(t, redis, { prefix, local: { mode: 'strict' }, readTimeoutMs: 2000, writeTimeoutMs: 2000 });
+  const ttlMs = 300;
+  const { seq } = await a.get(['k']);
+  assert.equal(await a.set([entry('k', 'v', ['P:1'], seq, ttlMs)]), 1);
+  const acknowledged = performance.now();
+  const read = text((await b.get(['k'])).values[0]);
+  // On a loaded machine the read may come after the TTL; what matters is the read after it.
+  if (performance.now() - acknowledged < ttlMs / 2) assert.equal(read, 'v', 'b reads it from Redis and keeps it');
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, acknowledged + 2 * ttlMs - performance.now())));
+  assert.deepEqual((await a.get(['k'])).values, ['absent'], 'the writer does not hold it past its TTL');
+  assert.deepEqual((await b.get(['k'])).values, ['absent'], 'the reader does not hold it past its TTL');
+});
