@@ -11,6 +11,7 @@ import { apolloPersistedQueries } from '../apollo/persistedQueries.js';
 import { contextHandoff } from '../adapter/lazyContext.js';
 import { invalidOption } from '../errors.js';
 import { peekBody } from '../http/peekBody.js';
+import { sendAnswer } from './sendAnswer.js';
 
 export interface CacheTagExpressOptions<TContext extends BaseContext> extends FastPathOptions {
   /**
@@ -84,10 +85,7 @@ export function cacheTagMiddleware<TContext extends BaseContext = BaseContext>(
       if (!answer) return next();
       contexts.drop(req);
       // Sent as Express sends Apollo's answer (res.send): the same ETag, and 304 to a matching If-None-Match.
-      res
-        .status(answer.status)
-        .set(answer.headers)
-        .send(Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength));
+      sendAnswer(req, res, answer);
     };
     run().catch(next);
   };
