@@ -17,7 +17,8 @@ import type { CacheTagAdapter, FastPathOptions } from '../adapter/adapter.js';
 import { invalidOption } from '../errors.js';
 import { writeAnswer } from '../http/node.js';
 import { apolloPersistedQueries } from './persistedQueries.js';
-import { lazyContext } from '../adapter/lazyContext.js';
+import { lazyContext, type LazyContext } from '../adapter/lazyContext.js';
+import { peekBody } from '../http/peekBody.js';
 import { createApolloPlugin, type ApolloPluginOptions, type CacheTagApolloPlugin } from './plugin.js';
 
 export interface StandaloneServerContextFunctionArgument {
@@ -44,6 +45,20 @@ export interface StartStandaloneServerOptions<TContext extends BaseContext> exte
    * context function that never refuses a request).
    */
   contextOnFastPath?: boolean;
+}
+
+/** Apollo's standalone body limit ('50mb' to body-parser), which the fast path's own read keeps to as well. */
+const STANDALONE_MAX_BODY_BYTES = 50 * 1024 * 1024;
+/** The content types body-parser decodes as UTF-8 JSON, the only ones the fast path reads before it (as the Express drop-in). */
+const JSON_UTF8 = /^application\/json\s*(;\s*charset=("?)utf-8\2\s*)?$/i;
+
+/** The request as Apollo's standalone server hands it to Apollo. */
+function graphQLRequestOf(req: IncomingMessage, body: unknown): HTTPGraphQLRequest {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  const url = req.url ?? '/';
+  const queryAt = url.indexOf('?');
+  return { method: req.method!.toUpperCase(), headers, search: queryAt < 0 ? '' : url.slice(queryAt), body };
 }
 
 /** Apollo's `startStandaloneServer`, with the fast path of the cachetag plugin in front of Apollo. */
@@ -87,7 +102,7 @@ export function createStandaloneListener<TContext extends BaseContext>(
         });
       }
     },
-    limit: '50mb',
+    limit: STANDALONE_MAX_BODY_BYTES,
   });
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
@@ -98,26 +113,60 @@ export function createStandaloneListener<TContext extends BaseContext>(
     });
     corsHandler(req, res, (err?: unknown) => {
       if (err) return errorHandler(err);
-      jsonHandler(req, res, (err?: unknown) => {
-        if (err) return errorHandler(err);
-        const headers = new HeaderMap();
-        for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-        const url = req.url ?? '/';
-        const queryAt = url.indexOf('?');
-        const httpGraphQLRequest: HTTPGraphQLRequest = {
-          method: req.method!.toUpperCase(),
-          headers,
-          search: queryAt < 0 ? '' : url.slice(queryAt),
-          body: 'body' in req ? req.body : undefined,
-        };
-        answerOrExecute(req, res, httpGraphQLRequest).catch(errorHandler);
-      });
+      answerBeforeParsing(req, res).then((early) => {
+        if (early === 'answered') return;
+        jsonHandler(req, res, (err?: unknown) => {
+          if (err) return errorHandler(err);
+          const body = 'body' in req ? req.body : undefined;
+          // Apollo gets body-parser's value, as before (equal to the fast path's when it read the body first).
+          const httpGraphQLRequest = early ? { ...early.httpGraphQLRequest, body } : graphQLRequestOf(req, body);
+          answerOrExecute(req, res, httpGraphQLRequest, early?.lazy).catch(errorHandler);
+        });
+      }, errorHandler);
     });
   };
 
-  async function answerOrExecute(req: IncomingMessage, res: ServerResponse, httpGraphQLRequest: HTTPGraphQLRequest): Promise<void> {
+  /**
+   * The fast path before body-parser, for the requests it would parse to the same value: a POST of UTF-8 JSON with a
+   * declared length, whose bytes are read and put back (peekBody), so on a miss body-parser reads the request exactly
+   * as if nothing had, and answers every body it refuses as it would alone. A stored response is then answered
+   * without body-parser's work (content-type parsing, charset decoding, its stream reader). Undefined: not tried here
+   * (the fast path runs after body-parser, as for GET requests); otherwise the miss's request and context, reused.
+   */
+  async function answerBeforeParsing(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<'answered' | { httpGraphQLRequest: HTTPGraphQLRequest; lazy: LazyContext<TContext> } | undefined> {
+    if (req.method !== 'POST' || !JSON_UTF8.test(req.headers['content-type'] ?? '')) return undefined;
+    const raw = await peekBody(req, STANDALONE_MAX_BODY_BYTES);
+    if (raw === undefined || raw.length === 0) return undefined;
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return undefined;
+    }
+    // Only an object: what body-parser's strict mode accepts and the fast path may answer (a batch goes through as before).
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+    // As body-parser would leave it, for a context function that reads req.body; on a miss it parses it again, equal.
+    (req as IncomingMessage & { body?: unknown }).body = body;
+    const httpGraphQLRequest = graphQLRequestOf(req, body);
     const lazy = lazyContext(() => context({ req, res }));
     const answer = await adapter.answer(httpGraphQLRequest, contextOnFastPath ? () => lazy.build() : undefined);
+    if (!answer) return { httpGraphQLRequest, lazy };
+    writeAnswer(res, answer);
+    return 'answered';
+  }
+
+  async function answerOrExecute(
+    req: IncomingMessage,
+    res: ServerResponse,
+    httpGraphQLRequest: HTTPGraphQLRequest,
+    missed: LazyContext<TContext> | undefined,
+  ): Promise<void> {
+    const lazy = missed ?? lazyContext(() => context({ req, res }));
+    // A request the fast path already missed before body-parser is not looked up twice.
+    const answer = missed ? undefined : await adapter.answer(httpGraphQLRequest, contextOnFastPath ? () => lazy.build() : undefined);
     if (answer) return writeAnswer(res, answer);
     const response = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
