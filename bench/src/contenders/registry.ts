@@ -228,6 +228,19 @@ export const contenders: readonly ContenderSpec[] = [
     needsCachetagBuild: true,
     optional: true,
   },
+  // The standalone drop-in with the policy computed by cachetag instead of Apollo's per-field cache-control hook:
+  // what that default costs the drop-ins (run with --only).
+  {
+    id: 'cachetag-standalone-cc',
+    entry: 'cachetag-standalone-cc.ts',
+    library: 'cachetag',
+    usesRedis: false,
+    invalidation: 'tags',
+    readYourWrites: 'guaranteed',
+    freshnessNote: "as cachetag-standalone; cacheControl: 'cachetag' and Apollo's cache-control plugin disabled (no dynamic hints)",
+    needsCachetagBuild: true,
+    optional: true,
+  },
 ];
 
 /**

@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import cors from 'cors';
@@ -12,7 +13,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { cacheDirectivesTypeDefs, createCache } from 'cachetag';
-import { createApolloPlugin } from 'cachetag/apollo';
+import { createApolloPlugin, type ApolloPluginOptions } from 'cachetag/apollo';
 import { useCacheTag } from 'cachetag/envelop';
 import { cacheTagMiddleware } from 'cachetag/express';
 import { cacheTagHook } from 'cachetag/fastify';
@@ -24,7 +25,11 @@ export type Dropin = 'standalone' | 'express' | 'express-after-parser' | 'fastif
 
 const benchTypeDefs = () => [cacheDirectivesTypeDefs, ...(/directive\s+@cacheControl\b/.test(cacheDirectivesTypeDefs) ? [] : [cacheControlTypeDefs]), typeDefs];
 
-export async function serveDropin(runtime: ContenderRuntime, dropin: Dropin): Promise<void> {
+/**
+ * `pluginOptions` are the Apollo plugin's; with `cacheControl: 'cachetag'` Apollo's own cache-control plugin is
+ * disabled too, as the option's documentation says (only the optional cachetag-standalone-cc contender uses them).
+ */
+export async function serveDropin(runtime: ContenderRuntime, dropin: Dropin, pluginOptions: ApolloPluginOptions = {}): Promise<void> {
   const cache = createCache();
   runtime.reportLibraryStats(() => cache.stats());
   const context = async (): Promise<BenchContext> => createBenchContext(runtime.dataSource);
@@ -49,8 +54,12 @@ export async function serveDropin(runtime: ContenderRuntime, dropin: Dropin): Pr
     });
   }
 
-  const plugin = createApolloPlugin<BenchContext>(cache);
-  const apollo = new ApolloServer<BenchContext>({ typeDefs: benchTypeDefs(), resolvers, plugins: [plugin] });
+  const plugin = createApolloPlugin<BenchContext>(cache, pluginOptions);
+  const apollo = new ApolloServer<BenchContext>({
+    typeDefs: benchTypeDefs(),
+    resolvers,
+    plugins: [plugin, ...(pluginOptions.cacheControl === 'cachetag' ? [ApolloServerPluginCacheControlDisabled()] : [])],
+  });
 
   if (dropin === 'fastify') {
     const app = Fastify({ logger: false });
