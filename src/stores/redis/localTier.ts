@@ -3,13 +3,17 @@
  * values read from or written to Redis are kept in process (bounded, LRU) and
  * served without fetching their bytes again.
  *
- * - strict: a `get` still makes its one round of scripts (the lookup of the
- *   keys not held, or a bare sequence read per shard when all are held); an
- *   entry held is served only when every shard it depends on is at the
- *   position (epoch and counter) the entry was known fresh at, i.e. nothing
- *   at all was invalidated there since. Otherwise it is read again from Redis
- *   (a second round, for those keys only). Zero stale reads after an
- *   acknowledged invalidation, as without the tier.
+ * - strict: the gets of one event-loop turn make one round of scripts
+ *   (tickBatch.ts): the lookup of the keys not held and, when some are held,
+ *   the catch-up (shardRaised.ts): each shard's position and the tags
+ *   invalidated there since the position the tier last caught up to, from
+ *   the shard's log of recent raises. The tier drops the entries carrying
+ *   those tags (everything, when the log cannot tell or the epoch changed)
+ *   and serves the rest: every entry it holds is known fresh at its caught-up
+ *   position or later (a value is kept only when read at or after it). A held
+ *   entry dropped by the catch-up is read again (a second round, those keys
+ *   only). Zero stale reads after an acknowledged invalidation, as without
+ *   the tier.
  * - fast: a held entry is served with no round trip. Invalidations reach the
  *   other instances by pub/sub (invalidationBroadcast.ts); lost ones are
  *   noticed as gaps in the shards' counters on replies and idle polls
@@ -27,13 +31,11 @@ import type { ResolvedLocalTierOptions } from './localTierOptions.js';
 import { shardOf } from './layout.js';
 import type { RedisStore } from './redisStore.js';
 import { createSequenceGaps } from './sequenceGaps.js';
-import { parseSeqVector, type ShardSeq } from './seqVector.js';
+import { encodeSeqVector, parseSeqVector, type ShardSeq } from './seqVector.js';
+import type { ShardRaised } from './shardRaised.js';
 import { normalizeTag } from './shardCalls.js';
 import type { LookupDetails } from './shardLookup.js';
 import { createTickBatch } from './tickBatch.js';
-
-/** Strict mode: how long after finding held entries moved a `get` reads every key in one round, in milliseconds. */
-const READ_ALL_AFTER_MOVE_MS = 50;
 
 /** The Redis store's `get`, which also reports each value's tags and TTL left (shardLookup.ts `LookupDetails`). */
 export type ReadWithTags = (keys: readonly string[], details?: LookupDetails) => Promise<StoreLookup>;
@@ -57,6 +59,8 @@ export interface LocalTierContext {
   readonly shardCount: number;
   /** The store's clock, which its invalidate script publishes with. */
   readonly hlc: HybridLogicalClock;
+  /** Strict mode's catch-up round (shardRaised.ts), under the store's breaker and read deadline. */
+  readonly raisedSince: (since: readonly (ShardSeq | undefined)[]) => Promise<ShardRaised[]>;
 }
 
 export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ctx: LocalTierContext): RedisStore & { readonly localTier: LocalTierStats } {
@@ -70,12 +74,14 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
   let flushes = 0;
   let lastSeq: string | undefined;
   let lastReplyAt = 0;
-  let readAllUntil = 0;
+  // Strict: per shard, the position every held entry depending on it is known fresh at (undefined: none is held).
+  let caughtUp: (ShardSeq | undefined)[] = new Array<undefined>(shardCount).fill(undefined);
 
   function flush(): void {
     generation++;
     flushes++;
     entries.clear();
+    caughtUp = caughtUp.map(() => undefined);
   }
 
   const gaps = fast ? createSequenceGaps(shardCount, o.gapMs, flush) : undefined;
@@ -123,14 +129,6 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
     return [...set];
   }
 
-  /** Strict: the entry is fresh when every shard it depends on is where it was. */
-  function unmoved(entry: LocalEntry, seq: StoreSeq, vector: readonly ShardSeq[] | undefined): boolean {
-    if (entry.seq === seq) return true;
-    const then = parseSeqVector(entry.seq, shardCount);
-    if (then === undefined || vector === undefined) return false;
-    return entry.shards.every((i) => then[i]!.epoch !== '' && then[i]!.epoch === vector[i]!.epoch && then[i]!.n === vector[i]!.n);
-  }
-
   function usable(entry: LocalEntry | undefined, now: number): entry is LocalEntry {
     return entry !== undefined && now < entry.expiresAt;
   }
@@ -141,9 +139,54 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
    */
   function keep(key: string, value: Uint8Array, tags: readonly string[], seq: StoreSeq, since: number, sentAt: number, ttlMs: number | undefined): void {
     if (generation !== since || typeof seq !== 'string' || ttlMs === undefined || !Number.isFinite(ttlMs) || (ttlMs <= 0 && ttlMs !== -1)) return;
+    const shards = shardsOf(key, tags);
+    if (!fast && !atOrAfterCaughtUp(seq, shards)) return;
     const now = performance.now();
     const expiresAt = Math.min(now + o.maxAgeMs, ttlMs === -1 ? Number.POSITIVE_INFINITY : sentAt + ttlMs);
-    if (expiresAt > now) entries.set(key, { value, tags, seq, shards: shardsOf(key, tags), expiresAt });
+    if (expiresAt > now) entries.set(key, { value, tags, seq, shards, expiresAt });
+  }
+
+  /**
+   * Strict: a value fresh at `seq` may be held only if the catch-ups still to come cover every raise after `seq`,
+   * i.e. `seq` is at or after the caught-up position of each shard it depends on. A shard none depends on yet
+   * adopts `seq`'s position.
+   */
+  function atOrAfterCaughtUp(seq: string, shards: readonly number[]): boolean {
+    const vector = parseSeqVector(seq, shardCount);
+    if (vector === undefined) return false;
+    for (const i of shards) {
+      const at = caughtUp[i];
+      const then = vector[i]!;
+      if (then.epoch === '' || (at !== undefined && (at.epoch !== then.epoch || then.n < at.n))) return false;
+    }
+    for (const i of shards) caughtUp[i] ??= vector[i]!;
+    return true;
+  }
+
+  /**
+   * Strict: applies a catch-up round sent with the positions `since`: drops what was invalidated after them (all, when
+   * the log could not tell or an epoch changed) and moves each shard's caught-up position to the one read. Answers,
+   * per shard, whether held entries depending on it are now known fresh at a position read by this round or later.
+   * A shard whose position was reset below `since` meanwhile (a flush, then a value kept at an older position) is
+   * not moved: the round says nothing about the raises in between.
+   */
+  function catchUp(raised: readonly ShardRaised[], since: readonly (ShardSeq | undefined)[]): boolean[] {
+    const unsure = raised.some((r, i) => {
+      const at = caughtUp[i];
+      return at !== undefined && (r.tags === undefined || r.seq.epoch !== at.epoch);
+    });
+    if (unsure) {
+      flush();
+      return raised.map(() => false);
+    }
+    return raised.map((r, i) => {
+      if (r.tags !== undefined && r.tags.length > 0) entries.dropTags(r.tags);
+      const at = caughtUp[i];
+      const from = since[i];
+      if (at === undefined || from === undefined || from.epoch !== at.epoch || from.n > at.n) return false;
+      if (r.seq.n > at.n) caughtUp[i] = r.seq;
+      return true;
+    });
   }
 
   /** Reads keys from Redis and keeps what it returned (unless an invalidation overtook the read). */
@@ -162,34 +205,31 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
 
   async function getStrict(keys: readonly string[]): Promise<StoreLookup> {
     const now = performance.now();
-    // Right after held entries were found moved (invalidations are frequent), a check would mostly cost a second
-    // round: read everything in one round for a while instead (still kept, and checked by Redis).
-    if (now < readAllUntil) return readAndKeep(keys);
-    const held = new Map<number, LocalEntry>();
+    const held: number[] = [];
     const rest: number[] = [];
-    keys.forEach((key, i) => {
-      const entry = entries.get(key);
-      if (usable(entry, now)) held.set(i, entry);
-      else rest.push(i);
-    });
-    if (held.size === 0) return readAndKeep(keys);
-    // One round: the keys not held (their values), or only the shards' positions when all are held.
-    const first = await readAndKeep(rest.map((i) => keys[i]!));
+    keys.forEach((key, i) => (usable(entries.get(key), now) ? held : rest).push(i));
+    if (held.length === 0) return readAndKeep(keys);
+    // One round: the catch-up and the lookup of the keys not held, sent together after every get they answer began.
+    const since = caughtUp.slice();
+    const [raised, first] = await Promise.all([ctx.raisedSince(since), rest.length > 0 ? readAndKeep(rest.map((i) => keys[i]!)) : undefined]);
+    const fresh = catchUp(raised, since);
     const values: StoreRead[] = new Array(keys.length);
-    rest.forEach((i, j) => (values[i] = first.values[j]!));
-    const vector = parseSeqVector(first.seq, shardCount);
-    const moved: number[] = [];
-    for (const [i, entry] of held) {
-      if (unmoved(entry, first.seq, vector)) {
+    rest.forEach((i, j) => (values[i] = first!.values[j]!));
+    const dropped: number[] = [];
+    const served = performance.now();
+    for (const i of held) {
+      // Still held after the catch-up: fresh at the position just read (or later), which began after this get did.
+      const entry = entries.get(keys[i]!);
+      if (usable(entry, served) && entry.shards.every((s) => fresh[s])) {
         values[i] = entry.value;
         hits++;
-      } else moved.push(i);
+      } else dropped.push(i);
     }
-    if (moved.length === 0) return { values, seq: first.seq };
-    readAllUntil = performance.now() + READ_ALL_AFTER_MOVE_MS;
-    // Something those entries depend on moved: read them again (their tags decide). The later sequence fences fills.
-    const second = await readAndKeep(moved.map((i) => keys[i]!));
-    moved.forEach((i, j) => (values[i] = second.values[j]!));
+    const seq = first?.seq ?? encodeSeqVector(raised.map((r) => r.seq));
+    if (dropped.length === 0) return { values, seq };
+    // Their tags moved: read them again (Redis decides). The later sequence fences fills.
+    const second = await readAndKeep(dropped.map((i) => keys[i]!));
+    dropped.forEach((i, j) => (values[i] = second.values[j]!));
     return { values, seq: second.seq };
   }
 

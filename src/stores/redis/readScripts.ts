@@ -98,6 +98,31 @@ return { ARGV[1], e, n }
 `;
 
 /**
+ * The strict in-process tier's catch-up: the shard's position and which tags
+ * were invalidated since the position the tier last caught up to, read from
+ * the shard's log of recent raises (readLog): no value bytes, no tag records.
+ * KEYS: seq, log. ARGV: nonce, candidate, lastEpoch, lastN, fromEpoch, fromN.
+ * Answers the head, then 1 and the tags named (without their key prefix), or
+ * 0 when the log cannot tell (another epoch, a raise missing from the log or
+ * naming no tags, more raises than it keeps): the tier then drops everything.
+ */
+export const raisedSinceScript = `${prelude}
+local e, n = currentSeq()
+local out = { ARGV[1], e, n, 0 }
+local from = tonumber(ARGV[6])
+if ARGV[5] ~= e or from == nil or from > n then return out end
+local named = readLog(KEYS[2], e, n, from)
+if named == nil then return out end
+local prefix = tagKeyPrefix()
+for key in pairs(named) do
+  if sub(key, 1, #prefix) ~= prefix then return { ARGV[1], e, n, 0 } end
+  out[#out + 1] = sub(key, #prefix + 1)
+end
+out[4] = 1
+return out
+`;
+
+/**
  * Reads tag records of one shard for entries whose tags live outside their
  * own shard, with one MGET. KEYS: seq, tag keys. ARGV: nonce, candidate,
  * lastEpoch, lastN. Per tag: the record, or '' when missing or not a string.

@@ -116,10 +116,8 @@
  *   carrying it read as `'stale'` and fills carrying it are dropped; a
  *   background loop retries them (with backoff, oldest first) until Redis
  *   acknowledges. `pendingInvalidations` counts them.
- * - `close` keeps delivering pending invalidations for up to
- *   `invalidateTimeoutMs` (waiting for the connection too), then reports those
- *   left to `onError` ('close', `INVALIDATION_UNACKNOWLEDGED`, naming them)
- *   and resolves: closing never fails.
+ * - `close` keeps delivering pending invalidations for up to `invalidateTimeoutMs` (waiting for the connection
+ *   too), then reports those left to `onError` ('close', `INVALIDATION_UNACKNOWLEDGED`, naming them) and resolves.
  * - A circuit breaker (on a cluster, one per shard) opens after `breakerThreshold` consecutive failures and
  *   lets one probe through every `breakerCooldownMs`. While the connection is
  *   down calls fail at once and do not count: the breaker guards against
@@ -145,7 +143,7 @@ import { openConnection } from './connection.js';
 import { raceDeadline } from '../wrappers/deadline.js';
 import { createEpochCheck } from './epochCheck.js';
 import { createLeases } from './leases.js';
-import { type LocalTierStats, withLocalTier } from './localTier.js';
+import { type LocalTierContext, type LocalTierStats, withLocalTier } from './localTier.js';
 import { type RedisStoreOptions, resolveOptions } from './options.js';
 import { createPendingInvalidations } from './pendingInvalidations.js';
 import { createReadiness } from './readiness.js';
@@ -267,6 +265,22 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     return (await attemptInvalidate(tags)).acknowledged;
   }
 
+  /** A read (a get, the tier's catch-up) under the breaker of reads and fills and `readTimeoutMs`. */
+  async function guardedRead<T>(call: (until: number) => Promise<T>, what: string): Promise<T> {
+    const offline = closed ? 'get after close()' : notConnected();
+    const ticket = offline === undefined ? breaker.allow() : undefined;
+    if (ticket === undefined)
+      throw unavailable(offline ?? `the circuit breaker of reads and fills is open after ${o.breakerThreshold} consecutive failures; bypassing the cache`);
+    try {
+      const result = await bounded(call, o.readTimeoutMs, what);
+      if (breaker.success(ticket)) pending.kick();
+      return result;
+    } catch (error) {
+      failed(ticket, error);
+      throw asUnavailable(error, 'get');
+    }
+  }
+
   const store: RedisStore = {
     get pendingInvalidations() {
       return pending.size;
@@ -288,22 +302,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
      * hangs) when Redis cannot answer within `readTimeoutMs`, is not connected, or the circuit breaker is open; the
      * caller serves those keys uncached. `details` (internal, for the in-process tier) receives each value's tags and TTL.
      */
-    async get(keys, details?: LookupDetails) {
-      if (closed) throw unavailable('get after close()');
-      const offline = notConnected();
-      if (offline !== undefined) throw unavailable(offline);
-      const ticket = breaker.allow();
-      if (ticket === undefined)
-        throw unavailable(`the circuit breaker of reads and fills is open after ${o.breakerThreshold} consecutive failures; bypassing the cache`);
-      try {
-        const result = await bounded((until) => shards.lookup(keys, pending, until, details), o.readTimeoutMs, `get of ${keys.length} key(s)`);
-        if (breaker.success(ticket)) pending.kick();
-        return result;
-      } catch (error) {
-        failed(ticket, error);
-        throw asUnavailable(error, 'get');
-      }
-    },
+    get: (keys, details?: LookupDetails) => guardedRead((until) => shards.lookup(keys, pending, until, details), `get of ${keys.length} key(s)`),
 
     /** Writes fresh entries; never rejects. Resolves to the number written (0 when Redis failed, which is reported to `onError`). */
     async set(entries) {
@@ -395,6 +394,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   };
   if (o.leases) store.acquire = createLeases(connection, o.prefix, o.shards, o.leases.waitMs, (keys) => store.get(keys));
   store.recordCounters = createCounterRecorder(connection.client, o.prefix);
-  // The optional in-process tier wraps the store (localTier.ts).
-  return o.local ? withLocalTier(store, o.local, { client: o.client, prefix: o.prefix, shardCount: o.shards, hlc: publisher.hlc }) : store;
+  // The optional in-process tier wraps the store (localTier.ts); strict mode catches up through the same read guard.
+  const raisedSince: LocalTierContext['raisedSince'] = (since) => guardedRead((until) => shards.raisedSince(since, until), 'catch-up');
+  return o.local ? withLocalTier(store, o.local, { client: o.client, prefix: o.prefix, shardCount: o.shards, hlc: publisher.hlc, raisedSince }) : store;
 }

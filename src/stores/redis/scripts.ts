@@ -32,7 +32,7 @@
 import { createHash } from 'node:crypto';
 import { fillFencedScript, fillScript, touchTagsScript } from './fillScripts.js';
 import { invalidateScript } from './invalidateScript.js';
-import { checkEpochScript, lookupScript, readSeqScript, readTagsScript } from './readScripts.js';
+import { checkEpochScript, lookupScript, raisedSinceScript, readSeqScript, readTagsScript } from './readScripts.js';
 
 /** A script and its SHA1, under which Redis caches it (SCRIPT LOAD, EVALSHA). */
 export interface StoreScript {
@@ -55,4 +55,5 @@ export const storeScripts = {
   readSeq: script('readSeq', readSeqScript),
   checkEpoch: script('checkEpoch', checkEpochScript),
   readTags: script('readTags', readTagsScript),
+  raisedSince: script('raisedSince', raisedSinceScript),
 } as const;

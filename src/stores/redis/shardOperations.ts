@@ -15,6 +15,7 @@ import type { ShardGuard } from './shardGuard.js';
 import { createShardInvalidate } from './shardInvalidate.js';
 import type { InvalidationPublisher } from './invalidationPublish.js';
 import { createShardLookup, type LookupDetails } from './shardLookup.js';
+import { createRaisedSince, type RaisedSince } from './shardRaised.js';
 
 export interface ShardOperations {
   readonly shardCount: number;
@@ -23,6 +24,8 @@ export interface ShardOperations {
   /** `details`, when given, receives the tags and TTL left of each value returned (by index), for the in-process tier (localTier.ts). */
   lookup(keys: readonly string[], pending: PendingTags, until: number, details?: LookupDetails): Promise<StoreLookup>;
   fill(entries: readonly StoreEntry[], pending: PendingTags, until: number): Promise<number>;
+  /** The strict in-process tier's catch-up (shardRaised.ts). */
+  raisedSince: RaisedSince;
   /** Runs checkEpoch on every shard (scripts.ts): a shard created by another run of a server starts a new epoch. */
   checkEpochs(until: number): Promise<void>;
   /** Invalidates; `acknowledged` collects the shards Redis acknowledged, even when another shard fails. */
@@ -66,6 +69,7 @@ export function createShardOperations(connection: StoreConnection, options: Shar
     shardOfTag: (tag) => shardOf(tag, shardCount),
     lookup: createShardLookup(calls, options.maxValueBytes),
     fill: createShardFill(calls, options),
+    raisedSince: createRaisedSince(calls),
     invalidate: createShardInvalidate(calls, options.publisher),
     checkEpochs,
   };

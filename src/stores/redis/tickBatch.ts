@@ -3,8 +3,8 @@
  * event loop (all the requests whose sockets became readable together, each
  * with its own per-request batch) is answered by one round to Redis, made
  * once the turn's I/O callbacks have run (setImmediate), instead of one
- * round per `get`. The round's lookup and sequence read are what a lone
- * `get` would have sent, for the union of the keys.
+ * round per `get`. The round (lookup, catch-up) is what a lone `get` would
+ * have sent, for the union of the keys.
  *
  * Why this keeps strict mode's guarantee: the shared round is sent after
  * every `get` it answers was called, so an invalidation acknowledged before

@@ -1,18 +1,20 @@
 /**
  * The in-process tier in strict mode (`createRedisStore({ local: { mode: 'strict' } })`): a held value is served
- * without its bytes coming from Redis (the get's one round is a bare sequence read), and never after an
- * invalidation acknowledged by another instance: zero stale reads, as without the tier.
+ * without its bytes coming from Redis (the get's one round is a catch-up on the shard's log of invalidations), also
+ * while other tags are invalidated, never past its TTL, and never after an invalidation acknowledged by another
+ * instance: zero stale reads, as without the tier.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RedisStore } from '../../../src/stores/redis/index.js';
-import { commandCalls, connectOrSkip, uniquePrefix } from '../../helpers/redis.js';
+import { commandCalls, connectOrSkip, ownRedisOrSkip, uniquePrefix } from '../../helpers/redis.js';
 import { entry, openStore, text } from './support.js';
 
 const stats = (s: RedisStore) => s.localTier!;
 
 test('strict: a held value is served after a sequence check only, and is read again once its tag is invalidated elsewhere', async (t) => {
-  const redis = await connectOrSkip(t);
+  // A server of its own: commands are counted server-wide (INFO commandstats), and other processes use 6379.
+  const redis = await ownRedisOrSkip(t);
   if (!redis) return;
   const prefix = uniquePrefix('local-strict');
   const a = await openStore(t, redis, { prefix, local: { mode: 'strict' } });
@@ -69,7 +71,7 @@ test('strict: zero stale reads while another instance invalidates and refills co
   await Promise.all(reading);
   assert.equal(stale, 0, `stale reads out of ${served}`);
   // Whether the race let a reader serve from its tier depends on scheduling; that the same readers do serve from it
-  // once the writes stop does not. A reader that saw a shard move reads through for 50 ms, then holds what it read.
+  // once the writes stop does not.
   const { seq } = await writer.get(['k']);
   await writer.set([entry('k', `k:${version}`, ['P:1'], seq)]);
   for (const reader of readers) assert.equal(text((await reader.get(['k'])).values[0]), `k:${version}`);
@@ -97,4 +99,33 @@ test('strict: a held value is never served past its TTL in Redis, whether this i
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, acknowledged + 2 * ttlMs - performance.now())));
   assert.deepEqual((await a.get(['k'])).values, ['absent'], 'the writer does not hold it past its TTL');
   assert.deepEqual((await b.get(['k'])).values, ['absent'], 'the reader does not hold it past its TTL');
+});
+
+test('strict: an invalidation of other tags costs no re-read; one the log cannot tell about drops what is held', async (t) => {
+  const redis = await ownRedisOrSkip(t);
+  if (!redis) return;
+  const prefix = uniquePrefix('local-strict-log');
+  const a = await openStore(t, redis, { prefix, readTimeoutMs: 2000, writeTimeoutMs: 2000 });
+  const b = await openStore(t, redis, { prefix, local: { mode: 'strict' }, readTimeoutMs: 2000, writeTimeoutMs: 2000 });
+  const { seq } = await a.get(['k', 'j']);
+  assert.equal(await a.set([entry('k', 'v', ['P:1'], seq), entry('j', 'w', ['P:2'], seq)]), 2);
+  assert.deepEqual((await b.get(['k', 'j'])).values.map(text), ['v', 'w'], 'b reads them from Redis and keeps them');
+  await b.get(['k']);
+
+  await a.invalidate(['P:2']);
+  const before = await commandCalls(redis.admin);
+  const hits = stats(b).hits;
+  assert.deepEqual((await b.get(['k', 'j'])).values.map(text), ['v', 'stale']);
+  const after = await commandCalls(redis.admin);
+  assert.equal(stats(b).hits, hits + 1, 'k is served from process memory: only P:2 moved');
+  assert.equal((after.getrange ?? 0) - (before.getrange ?? 0), 1, 'only j, whose tag moved, is read from Redis');
+
+  // More raises than the shard's log keeps: the tier cannot tell what moved, so it holds nothing it cannot vouch for.
+  for (let i = 0; i < 300; i++) await a.invalidate([`Q:${i}`]);
+  const flushes = stats(b).flushes;
+  assert.deepEqual((await b.get(['k'])).values.map(text), ['v']);
+  assert.equal(stats(b).flushes, flushes + 1, 'dropped everything held');
+  assert.equal(stats(b).hits, hits + 1, 'and read k from Redis');
+  await a.invalidate(['P:1']);
+  assert.deepEqual((await b.get(['k'])).values, ['stale'], 'never served after an acknowledged invalidation');
 });
