@@ -181,7 +181,7 @@ export const contenders: readonly ContenderSpec[] = [
     usesRedis: false,
     invalidation: 'tags',
     readYourWrites: 'guaranteed',
-    freshnessNote: "as cachetag-memory; Apollo's standalone server with the plugin alone, default options (no fast path)",
+    freshnessNote: "as cachetag-memory; the plugin alone, default options (no fast path), on the same bare node:http handler as apollo-response-cache",
     needsCachetagBuild: true,
   },
   {

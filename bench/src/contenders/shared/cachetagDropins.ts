@@ -18,6 +18,7 @@ import { useCacheTag } from 'cachetag/envelop';
 import { cacheTagMiddleware } from 'cachetag/express';
 import { cacheTagHook } from 'cachetag/fastify';
 import { createStandaloneListener } from 'cachetag/standalone';
+import { serveApollo } from './apollo.js';
 import { cacheControlTypeDefs, createBenchContext, resolvers, typeDefs, type BenchContext } from '../../schema.js';
 import { exitCleanlyOnShutdown, listenOnLoopback, type ContenderRuntime } from './serve.js';
 
@@ -51,6 +52,18 @@ export async function serveDropin(runtime: ContenderRuntime, dropin: Dropin, plu
     return listenOnLoopback(server, runtime, async () => {
       await yoga.dispose();
       await cache.close();
+    });
+  }
+
+  if (dropin === 'plugin-only') {
+    // The plugin alone, library defaults, on the same bare node:http handler as apollo-response-cache (shared/apollo.ts),
+    // so the two plugins are compared on one HTTP layer: every hit goes through Apollo's request pipeline.
+    return serveApollo(runtime, {
+      typeDefs: benchTypeDefs(),
+      plugins: [createApolloPlugin<BenchContext>(cache, pluginOptions)],
+      close: async () => {
+        await cache.close();
+      },
     });
   }
 
@@ -104,8 +117,8 @@ export async function serveDropin(runtime: ContenderRuntime, dropin: Dropin, plu
     app.use('/graphql', cors(), express.json(), fastPath, expressMiddleware(apollo, { context: fastPath.context }));
     listener = app;
   } else {
-    // The standalone server's own listener; plugin-only runs it without the fast path (what Apollo's standalone does).
-    listener = createStandaloneListener(apollo, { cache: plugin, context, ...(dropin === 'plugin-only' ? { fastPath: false } : {}) });
+    // The standalone server's own listener.
+    listener = createStandaloneListener(apollo, { cache: plugin, context });
     await apollo.start();
   }
   const server = createServer((request, response) => {
