@@ -56,10 +56,14 @@ export function subscribeToInvalidations(
 ): InvalidationBroadcast {
   const channel = invalidationChannel(prefix);
   const settings = { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResubscribe: true, connectTimeout: pingMs };
+  // One Redis: autoResubscribe off, since the 'ready' handler below subscribes on every (re)connection with its promise
+  // handled, whereas ioredis's own resubscription leaves its promise unhandled: an unhandledRejection in the user's
+  // process when the connection drops again right after becoming ready (broadcastResubscribe.test.ts). A cluster's
+  // subscriber node is chosen and resubscribed by ioredis's cluster subscriber, so it keeps ioredis's setting.
   const duplicate = (): Redis | Cluster =>
     (template as { isCluster?: boolean }).isCluster === true
       ? (template as Cluster).duplicate([], { redisOptions: settings, enableOfflineQueue: false, lazyConnect: false })
-      : (template as Redis).duplicate(settings);
+      : (template as Redis).duplicate({ ...settings, autoResubscribe: false });
   const subscriber = duplicate();
   let healthy = false;
   let subscribed = false;
