@@ -11,6 +11,7 @@ import { enginePortOf } from '../engine/port.js';
 import type { RequestScope, RequestScopeOptions } from '../engine/requestScope.js';
 import { fastPathHeaders, requestHeader, screenRequest, type FastPathRequest, type HeaderSource, type ScreenOptions } from '../http/screen.js';
 import { tagsHeaderValue } from '../http/tagsHeader.js';
+import { storedBytesOf } from '../engine/operation/storedResponse.js';
 
 /**
  * Where the server keeps the Automatic Persisted Queries it registered (hash → query text), so the fast path answers
@@ -171,7 +172,11 @@ function build(cache: Cache, options: FastPathOptions, served: Served): CacheTag
       if (!stored) return undefined;
       // The server registers a persisted query sent with its text: so does the fast path when it answers instead.
       if (persisted?.withQuery) void Promise.resolve(options.persistedQueries!.set(persisted.sha256Hash, screened.request.query as string)).catch(() => {});
-      return { status: 200, headers: fastPathHeaders(screened.contentType, stored, tagsHeaderName ? { tagsHeader: tagsHeaderName } : {}), body: stored.bytes };
+      return {
+        status: 200,
+        headers: fastPathHeaders(screened.contentType, stored, tagsHeaderName ? { tagsHeader: tagsHeaderName } : {}),
+        body: storedBytesOf(stored),
+      };
     },
     planOf: (schema) => engine.planOf(schema),
     beginRequest: (context, scopeOptions) => engine.beginRequest(context, scopeOptions),

@@ -12,6 +12,17 @@ import { rememberFastPathMiss } from './fastPathMiss.js';
 import type { OperationTierDeps } from './deps.js';
 import type { StoredResponse, StoredResponseOptions, StoredResponseRequest } from './types.js';
 
+/**
+ * The stored body itself, shared by every hit, on each stored response: for the integrations, which write it as it is
+ * and never modify it (`FastPathAnswer.body`), so an answer costs no copy. Not part of the public type.
+ */
+export const sharedStoredBytes = Symbol('cachetag.sharedStoredBytes');
+
+/** The body bytes of `stored` without a copy, for integrations that only write them. */
+export function storedBytesOf(stored: StoredResponse): Uint8Array {
+  return (stored as StoredResponse & { [sharedStoredBytes]?: Uint8Array })[sharedStoredBytes] ?? stored.bytes;
+}
+
 export function createStoredResponse(
   deps: OperationTierDeps,
 ): (request: StoredResponseRequest, context?: object, options?: StoredResponseOptions) => Promise<StoredResponse | undefined> {
@@ -81,8 +92,13 @@ export function createStoredResponse(
       stats.operationHits++;
       const policy = operation.policy;
       const cacheControl = policy?.maxAge !== undefined ? cacheControlValue({ maxAge: policy.maxAge, scope: policy.scope }) : undefined;
+      const shared = operation.body;
       return {
-        bytes: operation.body,
+        // A copy per read of `bytes`, as documented: the frame's body is shared by every hit (decoded once per frame).
+        get bytes() {
+          return Buffer.from(shared);
+        },
+        [sharedStoredBytes]: shared,
         get body() {
           return operation.text;
         },

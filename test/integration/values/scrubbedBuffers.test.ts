@@ -118,5 +118,6 @@ test('the HTTP fast path hands out a copy of the stored body', async (t) => {
   first.bytes.fill(0);
   const second = await h.cache.storedResponse({ query: text });
   assert.equal(second?.body, body, 'the stored response is intact');
+  assert.equal(Buffer.from(second!.bytes).toString('utf8'), body, 'its bytes too, as the fast path writes them');
   assert.deepEqual(h.cache.stats().errors, {});
 });
