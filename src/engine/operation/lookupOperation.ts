@@ -58,9 +58,10 @@ export function createLookupOperation(deps: OperationTierDeps): (context: object
     }
     const scope = scopes.of(context);
     const hit = (frame: Uint8Array): OperationOutcome => {
-      const { tags, text, policy } = readOperation(frame);
-      // Parsed per hit: the server gets objects of its own, which its plugins may change.
-      const data: unknown = (JSON.parse(text) as { data: unknown }).data;
+      const operation = readOperation(frame);
+      const { tags, policy } = operation;
+      // Objects of its own per hit: the server's plugins may change them.
+      const data = operation.data();
       stats.operationHits++;
       scope.addTags(tags);
       return { outcome: 'hit', key, data, tags, ...(policy ? { policy: { ...policy } } : {}) };

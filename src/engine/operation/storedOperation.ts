@@ -6,6 +6,7 @@
 import { CacheTagError } from '../../errors.js';
 import type { Codec } from '../../codec/codec.js';
 import { decodeEntry } from '../entry.js';
+import { copyJson } from './copyJson.js';
 import type { OperationPolicy } from './types.js';
 
 /** An operation response as stored: the tags it depends on, the exact response body, its HTTP cache policy. */
@@ -29,6 +30,11 @@ export interface ReadOperation {
   readonly policy: OperationPolicy | null;
   /** The body as text, decoded on first use. */
   readonly text: string;
+  /**
+   * The response's `data`, as objects of the caller's own (the server's plugins may change them): parsed from the
+   * text on first use; from the second use of the same frame on, copied from a parse kept untouched (see copyJson).
+   */
+  data(): unknown;
 }
 
 /**
@@ -45,12 +51,29 @@ export function createOperationReader(codec: Codec): (frame: Uint8Array) => Read
     if (entry === undefined) {
       const { tags, body, policy } = decodeStoredOperation(codec, frame);
       let text: string | undefined;
+      // A store that builds a frame per read (Redis) never shows this frame again: its one hit parses once, as before.
+      let uses = 0;
+      let pristine: { readonly data: unknown } | undefined;
+      const parseData = (): unknown => (JSON.parse(entry!.text) as { data: unknown }).data;
       entry = {
         tags: Object.freeze(tags),
         body,
         policy: policy && Object.freeze(policy),
         get text() {
           return (text ??= textDecoder.decode(body));
+        },
+        data() {
+          if (pristine === undefined) {
+            if (uses++ === 0) return parseData();
+            pristine = { data: parseData() };
+          }
+          try {
+            return copyJson(pristine.data);
+          } catch (error) {
+            // Nesting too deep for the copy's recursion: the parser has no such limit.
+            if (error instanceof RangeError) return parseData();
+            throw error;
+          }
         },
       };
       read.set(frame, entry);
