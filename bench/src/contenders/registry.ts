@@ -61,6 +61,17 @@ export const contenders: readonly ContenderSpec[] = [
     needsCachetagBuild: false,
   },
   {
+    id: 'apollo-response-cache-express',
+    entry: 'apollo-response-cache-express.ts',
+    library: '@apollo/server-plugin-response-cache',
+    usesRedis: false,
+    invalidation: 'ttl-only',
+    readYourWrites: 'none',
+    freshnessNote: 'as apollo-response-cache, served through Express 5 (the same-framework peer of cachetag-express)',
+    needsCachetagBuild: false,
+    optional: true,
+  },
+  {
     id: 'yoga-envelop-memory',
     entry: 'yoga-envelop-memory.ts',
     library: '@graphql-yoga/plugin-response-cache',
