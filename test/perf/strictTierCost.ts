@@ -7,6 +7,7 @@
  * (the mixed workload's mutations). Reports CPU µs per get (user + system, GC included) and the share served.
  *
  *   node --import tsx test/perf/strictTierCost.ts [rounds=5] [getsPerRound=6000] [invalidateEveryMs=0] [loops=16]
+ *   STRICT_FAST=1 ...   # fast mode too
  */
 import { Redis } from 'ioredis';
 import { createRedisStore, type RedisStore } from '../../src/stores/redis/index.js';
@@ -20,10 +21,11 @@ const keyCount = 400;
 const prefix = `perf-strict-${process.pid}`;
 
 type Create = typeof createRedisStore;
-const sides: { name: string; create: Create; local: boolean }[] = [
+const sides: { name: string; create: Create; local: boolean; mode?: 'strict' | 'fast' }[] = [
   { name: 'strict', create: createRedisStore, local: true },
   { name: 'no tier', create: createRedisStore, local: false },
 ];
+if (process.env.STRICT_FAST) sides.push({ name: 'fast', create: createRedisStore, local: true, mode: 'fast' });
 if (process.env.STRICT_BASELINE) {
   const old = (await import(`${process.env.STRICT_BASELINE}/stores/redis/index.ts`)) as { createRedisStore: Create };
   sides.unshift({ name: 'strict (baseline)', create: old.createRedisStore, local: true });
@@ -35,8 +37,9 @@ const tagsOf = (k: number) => expandTags([`Product:${k}`, `Page:${k % 20}`]);
 /** Zipf-ish: low keys much more often. */
 const pick = () => Math.floor(keyCount * Math.random() ** 3);
 
-async function round(store: RedisStore, writer: RedisStore): Promise<{ us: number; served: number }> {
+async function round(store: RedisStore, writer: RedisStore): Promise<{ us: number; served: number; fromTier: number }> {
   let left = perRound;
+  const tierHitsBefore = store.localTier?.hits ?? 0;
   let served = 0;
   let mutating = invalidateEveryMs > 0;
   const mutations = (async () => {
@@ -61,12 +64,16 @@ async function round(store: RedisStore, writer: RedisStore): Promise<{ us: numbe
   const used = process.cpuUsage(cpu);
   mutating = false;
   await mutations;
-  return { us: (used.user + used.system) / perRound, served: served / perRound };
+  return { us: (used.user + used.system) / perRound, served: served / perRound, fromTier: ((store.localTier?.hits ?? 0) - tierHitsBefore) / perRound };
 }
 
 const stores = await Promise.all(
   sides.map(async (side) => {
-    const store = side.create({ client: template, prefix: `${prefix}-${side.name.replace(/\W/g, '')}`, ...(side.local ? { local: { mode: 'strict' } } : {}) });
+    const store = side.create({
+      client: template,
+      prefix: `${prefix}-${side.name.replace(/\W/g, '')}`,
+      ...(side.local ? { local: { mode: side.mode ?? 'strict' } } : {}),
+    });
     const writer = side.create({ client: template, prefix: `${prefix}-${side.name.replace(/\W/g, '')}` });
     await store.whenConnected(10_000);
     await writer.whenConnected(10_000);
@@ -79,9 +86,9 @@ for (const { store, writer } of stores) await round(store, writer);
 for (let r = 0; r < rounds; r++) {
   const line: string[] = [];
   for (const { side, store, writer } of r % 2 === 0 ? stores : [...stores].reverse()) {
-    const { us, served } = await round(store, writer);
+    const { us, served, fromTier } = await round(store, writer);
     results.get(side.name)!.push(us);
-    line.push(`${side.name} ${us.toFixed(1)} µs/get (${(served * 100).toFixed(0)} % served)`);
+    line.push(`${side.name} ${us.toFixed(1)} µs/get (${(served * 100).toFixed(0)} % served, ${(fromTier * 100).toFixed(0)} % from the tier)`);
   }
   console.log(`round ${r + 1}: ${line.join(', ')}`);
 }
