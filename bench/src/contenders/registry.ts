@@ -61,6 +61,17 @@ export const contenders: readonly ContenderSpec[] = [
     needsCachetagBuild: false,
   },
   {
+    id: 'apollo-response-cache-standalone',
+    entry: 'apollo-response-cache-standalone.ts',
+    library: '@apollo/server-plugin-response-cache',
+    usesRedis: false,
+    invalidation: 'ttl-only',
+    readYourWrites: 'none',
+    freshnessNote: "as apollo-response-cache, served by Apollo's own startStandaloneServer (the same-server peer of cachetag-standalone)",
+    needsCachetagBuild: false,
+    optional: true,
+  },
+  {
     id: 'apollo-response-cache-express',
     entry: 'apollo-response-cache-express.ts',
     library: '@apollo/server-plugin-response-cache',
