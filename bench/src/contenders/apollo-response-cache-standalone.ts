@@ -12,7 +12,7 @@ import { ApolloServer } from '@apollo/server';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { createBenchContext, peerDirectiveTypeDefs, resolvers, typeDefs, type BenchContext } from '../schema.js';
-import { createContenderRuntime, listenOnLoopback } from './shared/serve.js';
+import { createContenderRuntime, serveListener } from './shared/serve.js';
 
 const runtime = createContenderRuntime('apollo-response-cache-standalone');
 const apollo = new ApolloServer<BenchContext>({ typeDefs: [peerDirectiveTypeDefs, typeDefs], resolvers, plugins: [responseCachePlugin<BenchContext>()] });
@@ -37,11 +37,6 @@ try {
 if (apolloListener === undefined) throw new Error(`startStandaloneServer made no http.createServer call (${ownServer.url})`);
 const listener = apolloListener;
 
-const server = createServer((request, response) => {
-  if (runtime.handleStatsRequest(request, response)) return;
-  if ((request.url ?? '').startsWith('/graphql')) runtime.countRequest();
-  listener(request, response);
-});
-await listenOnLoopback(server, runtime, async () => {
+await serveListener(runtime, listener, async () => {
   await apollo.stop();
 });

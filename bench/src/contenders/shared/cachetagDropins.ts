@@ -3,7 +3,6 @@
  * standalone server, Express 5, Fastify 5, GraphQL Yoga 5, and Apollo with the plugin alone. Loaded only after
  * {@link useOneGraphql} has run (see oneGraphql.ts): this module imports the library statically.
  */
-import { createServer } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -20,7 +19,7 @@ import { cacheTagHook } from 'cachetag/fastify';
 import { createStandaloneListener } from 'cachetag/standalone';
 import { serveApollo } from './apollo.js';
 import { cacheControlTypeDefs, createBenchContext, resolvers, typeDefs, type BenchContext } from '../../schema.js';
-import { exitCleanlyOnShutdown, listenOnLoopback, type ContenderRuntime } from './serve.js';
+import { exitCleanlyOnShutdown, serveListener, type ContenderRuntime } from './serve.js';
 
 export type Dropin = 'standalone' | 'express' | 'express-after-parser' | 'fastify' | 'yoga' | 'plugin-only';
 
@@ -44,12 +43,7 @@ export async function serveDropin(runtime: ContenderRuntime, dropin: Dropin, plu
       landingPage: false,
       logging: false,
     });
-    const server = createServer((request, response) => {
-      if (runtime.handleStatsRequest(request, response)) return;
-      if ((request.url ?? '').startsWith('/graphql')) runtime.countRequest();
-      void yoga(request, response);
-    });
-    return listenOnLoopback(server, runtime, async () => {
+    return serveListener(runtime, (request, response) => void yoga(request, response), async () => {
       await yoga.dispose();
       await cache.close();
     });
@@ -121,12 +115,7 @@ export async function serveDropin(runtime: ContenderRuntime, dropin: Dropin, plu
     listener = createStandaloneListener(apollo, { cache: plugin, context });
     await apollo.start();
   }
-  const server = createServer((request, response) => {
-    if (runtime.handleStatsRequest(request, response)) return;
-    if ((request.url ?? '').startsWith('/graphql')) runtime.countRequest();
-    listener(request, response);
-  });
-  await listenOnLoopback(server, runtime, async () => {
+  await serveListener(runtime, listener, async () => {
     await apollo.stop();
     await cache.close();
   });

@@ -12,7 +12,7 @@
  * - with `BENCH_DATA_URL` the data comes from a shared data server (sharedData/).
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { createDataSource, latencyMsFromEnv, type DataSource } from '../../dataSource.js';
 import { createRemoteDataSource } from '../../sharedData/remoteDataSource.js';
@@ -158,6 +158,23 @@ export async function listenOnLoopback(server: Server, runtime: ContenderRuntime
     await close();
   });
   console.log(`${runtime.name} listening on http://127.0.0.1:${runtime.port}/graphql`);
+}
+
+/**
+ * Serves a framework's request listener (Express app, Apollo's standalone listener, a drop-in) behind the driver's
+ * `/stats` routes, counting the GraphQL requests, on the contender's loopback port.
+ */
+export async function serveListener(
+  runtime: ContenderRuntime,
+  listener: (request: IncomingMessage, response: ServerResponse) => void,
+  close: () => Promise<void>,
+): Promise<void> {
+  const server = createServer((request, response) => {
+    if (runtime.handleStatsRequest(request, response)) return;
+    if ((request.url ?? '').startsWith('/graphql')) runtime.countRequest();
+    listener(request, response);
+  });
+  await listenOnLoopback(server, runtime, close);
 }
 
 /** Runs `close` once on SIGTERM, SIGINT or (when watched) the parent going away, then exits. */
