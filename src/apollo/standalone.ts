@@ -106,21 +106,32 @@ export function createStandaloneListener<TContext extends BaseContext>(
   });
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    const errorHandler = finalhandler(req, res, {
-      onerror(err: Error) {
-        if (process.env.NODE_ENV !== 'test') console.error(err.stack || err.toString());
-      },
-    });
+    // finalhandler's handler is built only for a request that fails: building it for every request cost every answer.
+    const errorHandler = (err: unknown) =>
+      finalhandler(req, res, {
+        onerror(err: Error) {
+          if (process.env.NODE_ENV !== 'test') console.error(err.stack || err.toString());
+        },
+      })(err);
     corsHandler(req, res, (err?: unknown) => {
       if (err) return errorHandler(err);
       answerBeforeParsing(req, res).then((early) => {
         if (early === 'answered') return;
+        if (early) {
+          // A miss of a body the fast path parsed: body-parser would read the same bytes (a UTF-8 JSON object of a
+          // declared length within its limit, no content encoding) and parse them to an equal value, so its stream
+          // reader, charset decoding and type checks are skipped. Parsed again, not shared: Apollo and req.body get a
+          // fresh value, as from body-parser, whatever the context function did to the first. The bytes put back
+          // are drained, as body-parser would have consumed them.
+          req.resume();
+          const body: unknown = JSON.parse(early.text);
+          (req as IncomingMessage & { body?: unknown }).body = body;
+          return answerOrExecute(req, res, { ...early.httpGraphQLRequest, body }, early.lazy).catch(errorHandler);
+        }
         jsonHandler(req, res, (err?: unknown) => {
           if (err) return errorHandler(err);
           const body = 'body' in req ? req.body : undefined;
-          // Apollo gets body-parser's value, as before (equal to the fast path's when it read the body first).
-          const httpGraphQLRequest = early ? { ...early.httpGraphQLRequest, body } : graphQLRequestOf(req, body);
-          answerOrExecute(req, res, httpGraphQLRequest, early?.lazy).catch(errorHandler);
+          answerOrExecute(req, res, graphQLRequestOf(req, body), undefined).catch(errorHandler);
         });
       }, errorHandler);
     });
@@ -128,32 +139,34 @@ export function createStandaloneListener<TContext extends BaseContext>(
 
   /**
    * The fast path before body-parser, for the requests it would parse to the same value: a POST of UTF-8 JSON with a
-   * declared length, whose bytes are read and put back (peekBody), so on a miss body-parser reads the request exactly
-   * as if nothing had, and answers every body it refuses as it would alone. A stored response is then answered
-   * without body-parser's work (content-type parsing, charset decoding, its stream reader). Undefined: not tried here
-   * (the fast path runs after body-parser, as for GET requests); otherwise the miss's request and context, reused.
+   * declared length, whose bytes are read and put back (peekBody), so every body the fast path does not parse to an
+   * object still reaches body-parser as if nothing had read it, and is answered (or refused) as it would be alone. A
+   * stored response is then answered without body-parser's work (content-type parsing, charset decoding, its stream
+   * reader), and so is a miss of a body parsed here. Undefined: not tried here (the fast path runs after body-parser,
+   * as for GET requests); otherwise the miss's request, context and body text, reused.
    */
   async function answerBeforeParsing(
     req: IncomingMessage,
     res: ServerResponse,
-  ): Promise<'answered' | { httpGraphQLRequest: HTTPGraphQLRequest; lazy: LazyContext<TContext> } | undefined> {
+  ): Promise<'answered' | { httpGraphQLRequest: HTTPGraphQLRequest; lazy: LazyContext<TContext>; text: string } | undefined> {
     if (req.method !== 'POST' || !JSON_UTF8.test(req.headers['content-type'] ?? '')) return undefined;
     const raw = await peekBody(req, STANDALONE_MAX_BODY_BYTES);
     if (raw === undefined || raw.length === 0) return undefined;
+    const text = raw.toString('utf8');
     let body: unknown;
     try {
-      body = JSON.parse(raw.toString('utf8'));
+      body = JSON.parse(text);
     } catch {
       return undefined;
     }
     // Only an object: what body-parser's strict mode accepts and the fast path may answer (a batch goes through as before).
     if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-    // As body-parser would leave it, for a context function that reads req.body; on a miss it parses it again, equal.
+    // As body-parser would leave it, for a context function that reads req.body; on a miss it is parsed again, equal.
     (req as IncomingMessage & { body?: unknown }).body = body;
     const httpGraphQLRequest = graphQLRequestOf(req, body);
     const lazy = lazyContext(() => context({ req, res }));
     const answer = await adapter.answer(httpGraphQLRequest, contextOnFastPath ? () => lazy.build() : undefined);
-    if (!answer) return { httpGraphQLRequest, lazy };
+    if (!answer) return { httpGraphQLRequest, lazy, text };
     writeAnswer(res, answer);
     return 'answered';
   }
