@@ -130,7 +130,10 @@ function check(value: unknown, depth: number, state: WalkState): number | Proble
       }
     } else {
       const keys = Object.keys(object);
-      if (Reflect.ownKeys(object).length !== keys.length) return problem(`has ${hiddenProperty(object)} (it would be dropped)`);
+      // Own keys beyond the enumerable string ones are symbols or non-enumerable names. Counted with the two calls,
+      // not Reflect.ownKeys: that one takes V8's slow key collection, and was two thirds of this walk on a bench value.
+      if (Object.getOwnPropertySymbols(object).length !== 0 || Object.getOwnPropertyNames(object).length !== keys.length)
+        return problem(`has ${hiddenProperty(object)} (it would be dropped)`);
       for (const key of keys) {
         at = key;
         if (key === '__proto__') return { path: [key], what: 'is an own "__proto__" property (it would come back renamed)' };
