@@ -3,7 +3,7 @@
  * values read from or written to Redis are kept in process (bounded, LRU) and
  * served without fetching their bytes again.
  *
- * - strict: the gets of one event-loop turn make one round of scripts
+ * - strict: the gets of a turn (and those made while a round is out) share one round of scripts
  *   (tickBatch.ts): the lookup of the keys not held and, when some are held,
  *   the catch-up (shardRaised.ts): each shard's position and the tags
  *   invalidated there since the position the tier last caught up to, from
@@ -14,8 +14,10 @@
  *   entry dropped by the catch-up is read again (a second round, those keys
  *   only). Zero stale reads after an acknowledged invalidation, as without
  *   the tier.
- * - fast: a held entry is served with no round trip. Invalidations reach the
- *   other instances by pub/sub (invalidationBroadcast.ts); lost ones are
+ * - fast: a held entry is served with no round trip; what no get holds is
+ *   read in rounds shared by the gets of a turn, as in strict mode (a
+ *   request's misses wait at most for the round in flight). Invalidations
+ *   reach the other instances by pub/sub (invalidationBroadcast.ts); lost ones are
  *   noticed as gaps in the shards' counters on replies and idle polls
  *   (sequenceGaps.ts). Staleness is bounded, not zero.
  * In both modes an entry is never served past its TTL in Redis nor past `maxAgeMs`, this process's own
@@ -233,8 +235,12 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
     return { values, seq: second.seq };
   }
 
+  // Fast mode's reads from Redis (misses; every get while bypassed) are shared by the gets of a turn, as strict mode's rounds.
+  const readShared = createTickBatch(readAndKeep);
+  const readBypassing = createTickBatch((keys) => read(keys).then((lookup) => (observe(lookup), lookup)));
+
   async function getFast(keys: readonly string[]): Promise<StoreLookup> {
-    if (!broadcast!.healthy) return read(keys).then((lookup) => (observe(lookup), lookup));
+    if (!broadcast!.healthy) return readBypassing(keys);
     const now = performance.now();
     const values: StoreRead[] = new Array(keys.length);
     const missing: number[] = [];
@@ -247,7 +253,7 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
     });
     // Fills fenced by the last sequence seen: an invalidation since then makes Redis drop them (conservative).
     if (missing.length === 0 && lastSeq !== undefined) return { values, seq: lastSeq };
-    const lookup = await readAndKeep(missing.map((i) => keys[i]!));
+    const lookup = await readShared(missing.map((i) => keys[i]!));
     missing.forEach((i, j) => (values[i] = lookup.values[j]!));
     return { values, seq: lookup.seq };
   }
