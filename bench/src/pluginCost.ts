@@ -3,7 +3,9 @@
  * CPU per request through `executeHTTPGraphQLRequest`, the request body already parsed, as the bench's bare node:http
  * handler hands it over. Two costs, because the bench's short warm-ups leave both in its window:
  *   - hit: warmed catalogue pages (or hot product pages), read again;
- *   - miss: a fresh server and cache per round, every page a first read.
+ *   - miss: a fresh server and cache per round, every page a first read;
+ *   - zipf: the bench's catalogue workload without HTTP: a fresh server and cache per round, `--warmup` requests then
+ *     `--requests` measured, pages drawn as the bench draws them, `--concurrency` in flight, a 1 ms data source.
  * Rounds alternate the two plugins so the machine's load hits both alike; medians at the end. Uses ../dist (build first).
  *   npx tsx src/pluginCost.ts [--mode hit|miss] [--query catalog|product] [--rounds 7] [--requests 2000] [--pages 200]
  *   PLUGIN_ONLY=cachetag node --cpu-prof --import tsx src/pluginCost.ts   # profile one side
@@ -31,14 +33,17 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '7' },
     requests: { type: 'string', default: '2000' },
     pages: { type: 'string', default: '200' },
+    warmup: { type: 'string', default: '3000' },
+    concurrency: { type: 'string', default: '16' },
   },
 });
-const mode = values.mode as 'hit' | 'miss';
+const mode = values.mode as 'hit' | 'miss' | 'zipf';
 const rounds = Number(values.rounds);
 const perRound = Number(values.requests);
 const pages = Number(values.pages);
 const only = process.env.PLUGIN_ONLY;
-const dataSource = createDataSource({ latencyMs: 0 });
+const dataSource = createDataSource({ latencyMs: mode === 'zipf' ? 1 : 0 });
+const { createPicker } = await import('./workloads/picker.js');
 const products = countsOf(defaultDataSetShape).products;
 
 type Body = { query: string; variables: Record<string, unknown> };
@@ -49,17 +54,26 @@ function bodyOf(index: number): Body {
     ? { query: productPageQuery, variables: { id: String(productId) } }
     : { query: catalogPageQuery, variables: placementOf(defaultDataSetShape, productId) };
 }
+function zipfRequests(count: number, seed: number): Body[] {
+  const picker = createPicker(defaultDataSetShape, seed);
+  return Array.from({ length: count }, () =>
+    values.query === 'product' ? { query: productPageQuery, variables: { id: String(picker.popularProduct()) } } : { query: catalogPageQuery, variables: { ...picker.popularCatalogPage() } },
+  );
+}
 function requestsOf(round: number): Body[] {
+  if (mode === 'zipf') return zipfRequests(perRound, round + 1);
   return Array.from({ length: perRound }, (_, i) => bodyOf(mode === 'hit' ? i % pages : round * perRound + i));
 }
 
+let cachetagCache: ReturnType<typeof createCache> | undefined;
 async function serve(name: string): Promise<Server> {
+  if (name === 'cachetag') cachetagCache = createCache();
   const server =
     name === 'cachetag'
       ? new ApolloServer<BenchContext>({
           typeDefs: [cacheDirectivesTypeDefs, cacheControlTypeDefs, typeDefs],
           resolvers,
-          plugins: [createApolloPlugin<BenchContext>(createCache())],
+          plugins: [createApolloPlugin<BenchContext>(cachetagCache!)],
         })
       : new ApolloServer<BenchContext>({ typeDefs: [peerDirectiveTypeDefs, typeDefs], resolvers, plugins: [responseCachePlugin<BenchContext>()] });
   await server.start();
@@ -76,19 +90,38 @@ async function send(server: Server, body: Body): Promise<string> {
   return text;
 }
 
+/** Sends `requests` with `--concurrency` of them in flight, as the bench's connections do; answers in request order. */
+async function inFlight(server: Server, requests: Body[]): Promise<string[]> {
+  const out: string[] = new Array(requests.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < requests.length) {
+      const i = next++;
+      out[i] = await send(server, requests[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Number(values.concurrency) }, worker));
+  return out;
+}
+
 const servers = new Map<string, Server>();
+/** The share of measured requests the operation tier missed, per cachetag round. */
+const operationMissShares: number[] = [];
 async function measure(name: string, round: number): Promise<{ us: number; bodies: string[] }> {
-  if (mode === 'miss' || !servers.has(name)) {
+  if (mode !== 'hit' || !servers.has(name)) {
     await servers.get(name)?.stop();
     servers.set(name, await serve(name));
     if (mode === 'hit') for (let i = 0; i < pages; i++) await send(servers.get(name)!, bodyOf(i));
   }
   const server = servers.get(name)!;
+  if (mode === 'zipf') await inFlight(server, zipfRequests(Number(values.warmup), round + 1_000));
+  const missesBefore = name === 'cachetag' ? cachetagCache!.stats().operationMisses : 0;
   const requests = requestsOf(round);
   const started = process.cpuUsage();
-  const bodies: string[] = [];
-  for (const body of requests) bodies.push(await send(server, body));
+  const bodies = mode === 'zipf' ? await inFlight(server, requests) : [];
+  if (mode !== 'zipf') for (const body of requests) bodies.push(await send(server, body));
   const used = process.cpuUsage(started);
+  if (name === 'cachetag') operationMissShares.push((cachetagCache!.stats().operationMisses - missesBefore) / requests.length);
   return { us: (used.user + used.system) / requests.length, bodies };
 }
 
@@ -111,4 +144,5 @@ for (let round = 0; round < rounds; round++) {
 console.log(
   `${mode} ${values.query}, median of ${rounds} rounds × ${perRound}: ${names.map((n) => `${n} ${costs[n]!.length ? median(costs[n]!).toFixed(1) : '-'} µs`).join(', ')}${ratios.length ? `, cachetag/ARC ${median(ratios).toFixed(2)}` : ''}`,
 );
+if (operationMissShares.length) console.log(`cachetag operation misses per measured request: median ${median(operationMissShares).toFixed(3)}`);
 for (const server of servers.values()) await server.stop();

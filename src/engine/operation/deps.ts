@@ -7,7 +7,7 @@ import type { NarrowedKeys } from '../narrowedKeys.js';
 import type { RequestScopes } from '../requestScopes.js';
 import type { Failures } from '../failures.js';
 import type { SchemaPlans } from '../instrument.js';
-import type { ReadOperation } from './storedOperation.js';
+import type { OperationFrames, ReadOperation } from './storedOperation.js';
 
 export interface OperationTierDeps {
   readonly store: Store;
@@ -20,6 +20,8 @@ export interface OperationTierDeps {
   readonly plans: Pick<SchemaPlans, 'planOf' | 'latest' | 'count'>;
   /** `PRIVATE:<session>` for the request's session, or undefined when it has none (throws on a bad session id). */
   readonly privateScopeOf: (context: unknown) => string | undefined;
-  /** Decodes a stored operation frame, once per frame object (see createOperationReader). */
+  /** Decodes a stored operation frame, once per frame object (see createOperationFrames). */
   readonly readOperation: (frame: Uint8Array) => ReadOperation;
+  /** Encodes an operation response into a frame that readOperation then reads without decoding it. */
+  readonly encodeOperation: OperationFrames['encode'];
 }

@@ -4,14 +4,13 @@
  */
 import { CacheTagError } from '../../errors.js';
 import { expandTags } from '../../tags/hierarchy.js';
-import { encodeStoredOperation } from './storedOperation.js';
 import type { OperationTierDeps } from './deps.js';
 import type { OperationPolicy } from './types.js';
 
 export function createFillOperation(
   deps: OperationTierDeps,
 ): (context: object, result: { data?: unknown; errors?: readonly unknown[] }, policy?: OperationPolicy) => boolean {
-  const { codec, stats, failures, fills, narrowedKeys, scopes } = deps;
+  const { stats, failures, fills, narrowedKeys, scopes, encodeOperation } = deps;
   return function fillOperation(context, result, policy) {
     const scope = scopes.find(context);
     const operation = scope?.operation;
@@ -33,7 +32,7 @@ export function createFillOperation(
     let frame: Uint8Array;
     try {
       // The body is stored as the very bytes a server sends, so storedResponse() answers with them as they are.
-      frame = encodeStoredOperation(codec, tags, result.data, storedPolicy);
+      frame = encodeOperation(tags, result.data, storedPolicy);
     } catch (error) {
       if (!(error instanceof CacheTagError)) throw error;
       failures.warnOnce(`operation-encode:${error.code}`, `An operation response could not be stored: ${error.message}`);

@@ -6,7 +6,7 @@ import type { OperationTierDeps } from './deps.js';
 import { createLookupOperation } from './lookupOperation.js';
 import { createFillOperation } from './fillOperation.js';
 import { createStoredResponse } from './storedResponse.js';
-import { createOperationReader } from './storedOperation.js';
+import { createOperationFrames } from './storedOperation.js';
 
 export type { OperationTierDeps } from './deps.js';
 export type { OperationOutcome, OperationPolicy, OperationRequest, StoredResponse, StoredResponseOptions, StoredResponseRequest } from './types.js';
@@ -18,9 +18,14 @@ export interface OperationTier {
   storedResponse: ReturnType<typeof createStoredResponse>;
 }
 
-export function createOperationTier(base: Omit<OperationTierDeps, 'readOperation'>): OperationTier {
-  // One memo shared by the lookup and the fast path: a frame decoded by either is not decoded again.
-  const deps: OperationTierDeps = { ...base, readOperation: createOperationReader(base.codec) };
+export function createOperationTier(base: Omit<OperationTierDeps, 'readOperation' | 'encodeOperation'>): OperationTier {
+  // One memo shared by the fill, the lookup and the fast path: a frame written or decoded by any is not decoded again.
+  const frames = createOperationFrames(base.codec);
+  const deps: OperationTierDeps = {
+    ...base,
+    readOperation: (frame) => frames.read(frame),
+    encodeOperation: (tags, data, policy) => frames.encode(tags, data, policy),
+  };
   return {
     lookupOperation: createLookupOperation(deps),
     fillOperation: createFillOperation(deps),

@@ -18,9 +18,9 @@ export interface StoredOperation {
 
 export const textDecoder = new TextDecoder();
 
-/** The frame of a response whose data is `data`. Throws a CacheTagError when it cannot be encoded. */
-export function encodeStoredOperation(codec: Codec, tags: readonly string[], data: unknown, policy: OperationPolicy | undefined): Uint8Array {
-  return codec.encode([tags, [Buffer.from(`{"data":${JSON.stringify(data)}}\n`), policy ?? null]]);
+/** The body a server sends for `data`, as text: `{"data":...}` and a newline. */
+function bodyTextOf(data: unknown): string {
+  return `{"data":${JSON.stringify(data)}}\n`;
 }
 
 /** A decoded operation entry, with what every hit derives from it computed once. */
@@ -37,49 +37,76 @@ export interface ReadOperation {
   data(): unknown;
 }
 
+/** Operation frames, written and read through one per-frame memo. */
+export interface OperationFrames {
+  /** {@link decodeStoredOperation}, remembered per frame object (see {@link createOperationFrames}). */
+  read(frame: Uint8Array): ReadOperation;
+  /**
+   * The frame of a response whose data is `data` (throws a CacheTagError when it cannot be encoded), remembered as
+   * read: a store that keeps the very frame it was given (the memory store) then answers its first hit without
+   * decoding what this process just encoded.
+   */
+  encode(tags: readonly string[], data: unknown, policy: OperationPolicy | undefined): Uint8Array;
+}
+
 /**
- * {@link decodeStoredOperation}, remembered per frame object. Frames are immutable once stored, and a store that keeps
- * them in memory (the memory store, the Redis store's local tier) hands out the same object on every hit: the
- * checksum, the msgpack decoding and the body copy then happen once per fill instead of once per hit. A store
- * that builds a new frame per read (Redis) gets a new entry each time, collected with the frame. The body bytes are
- * shared between hits: integrations write them as they are, never modify them.
+ * Frames are immutable once stored, and a store that keeps them in memory (the memory store, the Redis store's local
+ * tier) hands out the same object on every hit: the checksum, the msgpack decoding and the body copy then happen once
+ * per frame instead of once per hit, and not at all for a frame this process wrote and the store kept as it was. A
+ * store that builds a new frame per read (Redis) gets a new entry each time, collected with the frame. The body bytes
+ * are shared between hits: integrations write them as they are, never modify them.
  */
-export function createOperationReader(codec: Codec): (frame: Uint8Array) => ReadOperation {
-  const read = new WeakMap<Uint8Array, ReadOperation>();
-  return (frame) => {
-    let entry = read.get(frame);
-    if (entry === undefined) {
-      const { tags, body, policy } = decodeStoredOperation(codec, frame);
-      let text: string | undefined;
-      // A store that builds a frame per read (Redis) never shows this frame again: its one hit parses once, as before.
-      let uses = 0;
-      let pristine: { readonly data: unknown } | undefined;
-      const parseData = (): unknown => (JSON.parse(entry!.text) as { data: unknown }).data;
-      entry = {
-        tags: Object.freeze(tags),
-        body,
-        policy: policy && Object.freeze(policy),
-        get text() {
-          return (text ??= textDecoder.decode(body));
-        },
-        data() {
-          if (pristine === undefined) {
-            if (uses++ === 0) return parseData();
-            pristine = { data: parseData() };
-          }
-          try {
-            return copyJson(pristine.data);
-          } catch (error) {
-            // Nesting too deep for the copy's recursion: the parser has no such limit.
-            if (error instanceof RangeError) return parseData();
-            throw error;
-          }
-        },
-      };
-      read.set(frame, entry);
-    }
-    return entry;
+export function createOperationFrames(codec: Codec): OperationFrames {
+  const memo = new WeakMap<Uint8Array, ReadOperation>();
+  return {
+    read(frame) {
+      let entry = memo.get(frame);
+      if (entry === undefined) {
+        const { tags, body, policy } = decodeStoredOperation(codec, frame);
+        entry = readOperationOf(tags, body, policy, undefined);
+        memo.set(frame, entry);
+      }
+      return entry;
+    },
+    encode(tags, data, policy) {
+      const text = bodyTextOf(data);
+      const body = Buffer.from(text);
+      const frame = codec.encode([tags, [body, policy ?? null]]);
+      // What decoding this frame gives: the tags and policy as copies (msgpack's), the body as bytes of their own.
+      memo.set(frame, readOperationOf([...tags], body, policy ? { ...policy } : null, text));
+      return frame;
+    },
   };
+}
+
+function readOperationOf(tags: string[], body: Uint8Array, policy: OperationPolicy | null, knownText: string | undefined): ReadOperation {
+  let text = knownText;
+  // A store that builds a frame per read (Redis) never shows this frame again: its one hit parses once, as before.
+  let uses = 0;
+  let pristine: { readonly data: unknown } | undefined;
+  const parseData = (): unknown => (JSON.parse(entry.text) as { data: unknown }).data;
+  const entry: ReadOperation = {
+    tags: Object.freeze(tags),
+    body,
+    policy: policy && Object.freeze(policy),
+    get text() {
+      return (text ??= textDecoder.decode(body));
+    },
+    data() {
+      if (pristine === undefined) {
+        if (uses++ === 0) return parseData();
+        pristine = { data: parseData() };
+      }
+      try {
+        return copyJson(pristine.data);
+      } catch (error) {
+        // Nesting too deep for the copy's recursion: the parser has no such limit.
+        if (error instanceof RangeError) return parseData();
+        throw error;
+      }
+    },
+  };
+  return entry;
 }
 
 /**

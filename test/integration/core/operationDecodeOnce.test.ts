@@ -1,12 +1,14 @@
 /**
- * Stored operation responses are decoded once per stored frame, not once per hit: the memory store hands out the same
- * frame on every hit, so the checksum, msgpack decoding and body copy are done once. Each hit through the server still
- * gets data objects of its own, and a refill after an invalidation (a new frame) is decoded and served fresh.
+ * Stored operation responses are decoded at most once per stored frame, not once per hit: the memory store hands out
+ * the same frame on every hit, so the checksum, msgpack decoding and body copy are done once, and not at all for a
+ * frame this process wrote (the memory store keeps the frame it was given). Each hit through the server still gets
+ * data objects of its own, and a refill after an invalidation (a new frame) is served fresh.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createCodec, type Codec } from '../../../src/codec/codec.js';
 import { startApollo } from '../../helpers/apolloHarness.js';
+import { createMemoryStore } from '../../../src/index.js';
 
 const typeDefs = /* GraphQL */ `
   type Query {
@@ -34,22 +36,21 @@ function countingCodec(): Codec & { decodes: number } {
   return counting;
 }
 
-test('a stored operation response is decoded once per stored frame, through the fast path and through the server', async (t) => {
-  const codec = countingCodec();
-  const names = new Map([['1', 'first']]);
-  const h = await startApollo(
-    typeDefs,
-    {
-      Query: { product: (_: unknown, { id }: { id: string }) => ({ id, name: names.get(id) }) },
-      Mutation: {
-        rename: (_: unknown, { id, name }: { id: string; name: string }) => {
-          names.set(id, name);
-          return { id, name };
-        },
-      },
+const names = new Map([['1', 'first']]);
+const resolvers = {
+  Query: { product: (_: unknown, { id }: { id: string }) => ({ id, name: names.get(id) }) },
+  Mutation: {
+    rename: (_: unknown, { id, name }: { id: string; name: string }) => {
+      names.set(id, name);
+      return { id, name };
     },
-    { cache: { codec } },
-  );
+  },
+};
+
+test('a stored operation response is never decoded by the process that wrote it, through the fast path and through the server', async (t) => {
+  const codec = countingCodec();
+  names.set('1', 'first');
+  const h = await startApollo(typeDefs, resolvers, { cache: { codec } });
   t.after(() => h.stop());
   const query = 'query P($id: ID!) { product(id: $id) { id name } }';
   const request = { query, variables: { id: '1' } };
@@ -61,7 +62,7 @@ test('a stored operation response is decoded once per stored frame, through the 
   const second = await h.cache.storedResponse(request);
   assert.ok(first && second);
   assert.equal(second.body, '{"data":{"product":{"id":"1","name":"first"}}}\n');
-  assert.equal(codec.decodes - before, 1, 'two fast-path hits on one frame decode it once');
+  assert.equal(codec.decodes - before, 0, 'fast-path hits on a frame this process wrote do not decode it');
 
   // Through Apollo: answered by the operation tier from the same frame, without decoding it again, each hit with
   // data objects of its own (a plugin changing one must not change the next).
@@ -70,7 +71,7 @@ test('a stored operation response is decoded once per stored frame, through the 
   const data = (one.body as unknown as { singleResult: { data: { product: { name: string } } } }).singleResult.data;
   data.product.name = 'changed by a plugin';
   assert.deepEqual((await h.run(query, { id: '1' })).data, { product: { id: '1', name: 'first' } });
-  assert.equal(codec.decodes - before, 1, 'hits through the server reuse the decoded frame');
+  assert.equal(codec.decodes - before, 0, 'hits through the server do not decode it either');
   assert.equal(h.cache.stats().operationHits, 4);
 
   // A mutation invalidates; the refill is a new frame: decoded once, and served with the new name.
@@ -80,5 +81,33 @@ test('a stored operation response is decoded once per stored frame, through the 
   const afterRefill = codec.decodes;
   assert.equal((await h.cache.storedResponse(request))?.body, '{"data":{"product":{"id":"1","name":"second"}}}\n');
   assert.equal((await h.cache.storedResponse(request))?.body, '{"data":{"product":{"id":"1","name":"second"}}}\n');
-  assert.equal(codec.decodes - afterRefill, 1);
+  assert.equal(codec.decodes - afterRefill, 0);
+});
+
+test('a frame another cache wrote into a shared store is decoded once, then served as the writer serves it', async (t) => {
+  names.set('1', 'first');
+  const store = createMemoryStore();
+  const writerCodec = countingCodec();
+  const readerCodec = countingCodec();
+  const writer = await startApollo(typeDefs, resolvers, { cache: { store, codec: writerCodec } });
+  const reader = await startApollo(typeDefs, resolvers, { cache: { store, codec: readerCodec } });
+  t.after(async () => {
+    await writer.stop();
+    await reader.stop();
+  });
+  const query = 'query P($id: ID!) { product(id: $id) { id name } }';
+  const request = { query, variables: { id: '1' } };
+  await writer.run(query, { id: '1' });
+  await writer.cache.idle();
+  const written = await writer.cache.storedResponse(request);
+  const before = readerCodec.decodes;
+  const first = await reader.cache.storedResponse(request);
+  const second = await reader.cache.storedResponse(request);
+  assert.equal(readerCodec.decodes - before, 1, 'two hits on a frame written elsewhere decode it once');
+  assert.ok(written && first && second);
+  assert.deepEqual([first.body, second.body, [...first.bytes].join()], [written.body, written.body, [...written.bytes].join()]);
+  assert.deepEqual([first.cacheControl, first.tags], [written.cacheControl, written.tags]);
+  assert.deepEqual((await reader.run(query, { id: '1' })).data, { product: { id: '1', name: 'first' } });
+  assert.equal(reader.cache.stats().operationHits, 3);
+  assert.equal(writerCodec.decodes, 0);
 });
