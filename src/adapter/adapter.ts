@@ -6,6 +6,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { invalidOption } from '../errors.js';
 import type { Cache, OperationOutcome, OperationPolicy, OperationRequest, StoredResponse, StoredResponseRequest } from '../engine/engine.js';
+import type { CompleteOperationFill, ExecutedResult } from '../engine/operation/index.js';
 import type { CachePlan } from '../engine/plan.js';
 import { enginePortOf } from '../engine/port.js';
 import type { RequestScope, RequestScopeOptions } from '../engine/requestScope.js';
@@ -88,14 +89,35 @@ export interface CacheTagAdapter {
   requestScope(context: object): RequestScope | undefined;
   /** The operation tier, before execution. */
   lookupOperation(context: object, request: OperationRequest): Promise<OperationOutcome>;
-  /** The operation tier, after execution. */
-  fillOperation(context: object, result: { data?: unknown; errors?: readonly unknown[] }, policy?: OperationPolicy): boolean;
+  /**
+   * The operation tier, after execution. With `handoff` for a request an integration announced ({@link expectBody}),
+   * the frame waits for the body the server serializes ({@link bodySerialized}), so the response is serialized once:
+   * `finalResult` answers the result the server serialized in the end (a later plugin may replace it).
+   */
+  fillOperation(context: object, result: ExecutedResult, policy?: OperationPolicy, handoff?: BodyHandoff): boolean;
+  /**
+   * An integration will hand over ({@link bodySerialized}) the body its server serializes for this request: `http` is
+   * the request object the server receives (Apollo's `requestContext.request.http`).
+   */
+  expectBody(http: object): void;
+  /**
+   * The body the server serialized for a request announced with {@link expectBody}: undefined when there is none (a
+   * streamed response, a server that threw). A fill waiting for it is stored now, before the response is written.
+   * Call it once per announced request, whatever the server answered.
+   */
+  bodySerialized(http: object, body: string | undefined): void;
   /** Whether a request asks for debug extensions (by its `debugHeader`, or always). */
   wantsDebug(headers: HeaderSource): boolean;
   /** The tags header to set on an executed query's response, from its scope; undefined when there is none. */
   tagsHeader(scope: RequestScope): [name: string, value: string] | undefined;
   /** The same adapter (same schema, same cache) with other fast-path options. */
   with(options: FastPathOptions): CacheTagAdapter;
+}
+
+/** What a fill waiting for the server's serialized body needs: the request it is for, and the result serialized. */
+export interface BodyHandoff {
+  readonly http: object | undefined;
+  readonly finalResult: () => unknown;
 }
 
 /** Something an integration can be built on: a cache, or an object carrying its adapter (the Apollo plugin). */
@@ -114,7 +136,7 @@ export function createAdapter(cache: Cache, options: FastPathOptions = {}, bindi
   if (!cache || typeof cache.instrumentSchema !== 'function') throw invalidOption('createAdapter', 'cache', 'a Cache from createCache()', cache);
   validateOptions(options);
   // The schema of the server served; shared by every adapter derived with with(), so they answer for the same one.
-  return build(cache, options, { schema: undefined, servers: 0, boundToServer: binding.boundToServer ?? false });
+  return build(cache, options, { schema: undefined, servers: 0, boundToServer: binding.boundToServer ?? false, bodies: new WeakMap() });
 }
 
 interface Served {
@@ -122,7 +144,15 @@ interface Served {
   servers: number;
   /** Answer only for the schema of the one server served (a plugin's adapter); else a cache's only schema will do. */
   readonly boundToServer: boolean;
+  /**
+   * Requests whose serialized body an integration will hand over: `expected` until the server's fill is prepared,
+   * then the fill waiting for the body. Shared by every adapter derived with with(): the plugin prepares, the
+   * integration hands over.
+   */
+  readonly bodies: WeakMap<object, typeof expected | { complete: CompleteOperationFill; finalResult: () => unknown }>;
 }
+
+const expected = Symbol('cachetag.bodyExpected');
 
 function build(cache: Cache, options: FastPathOptions, served: Served): CacheTagAdapter {
   const tagsHeaderName = options.tagsHeader?.toLowerCase();
@@ -182,7 +212,22 @@ function build(cache: Cache, options: FastPathOptions, served: Served): CacheTag
     beginRequest: (context, scopeOptions) => engine.beginRequest(context, scopeOptions),
     requestScope: (context) => engine.requestScope(context),
     lookupOperation: (context, request) => engine.lookupOperation(context, request),
-    fillOperation: (context, result, policy) => engine.fillOperation(context, result, policy),
+    fillOperation(context, result, policy, handoff) {
+      const http = handoff?.http;
+      if (http === undefined || served.bodies.get(http) !== expected || !engine.prepareOperationFill) return engine.fillOperation(context, result, policy);
+      const prepared = engine.prepareOperationFill(context, result, policy);
+      if (typeof prepared !== 'function') return prepared;
+      served.bodies.set(http, { complete: prepared, finalResult: handoff!.finalResult });
+      return true;
+    },
+    expectBody(http) {
+      served.bodies.set(http, expected);
+    },
+    bodySerialized(http, body) {
+      const waiting = served.bodies.get(http);
+      served.bodies.delete(http);
+      if (waiting !== undefined && waiting !== expected) waiting.complete(body, waiting.finalResult());
+    },
     wantsDebug(headers) {
       if (options.debugAlways) return true;
       if (!debugHeader) return false;

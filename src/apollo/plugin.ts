@@ -162,7 +162,7 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
             body: { kind: 'single', singleResult: { data: operationOutcome.data as Record<string, unknown> } },
           };
         },
-        async willSendResponse({ response, operation, overallCachePolicy, contextValue }) {
+        async willSendResponse({ request, response, operation, overallCachePolicy, contextValue }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           let stored = false;
@@ -178,6 +178,8 @@ export function createApolloPlugin<TContext extends BaseContext = BaseContext>(
                 : maxAge !== undefined || policyScope !== undefined
                   ? { ...(maxAge !== undefined ? { maxAge } : {}), ...(policyScope ? { scope: policyScope } : {}) }
                   : undefined,
+              // A drop-in that hands over Apollo's serialized body (expectBody) gets the fill stored from it.
+              { http: request.http, finalResult: () => (response.body.kind === 'single' ? response.body.singleResult : undefined) },
             );
           }
           if (cacheControl === 'cachetag') {

@@ -181,11 +181,19 @@ export function createStandaloneListener<TContext extends BaseContext>(
     // A request the fast path already missed before body-parser is not looked up twice.
     const answer = missed ? undefined : await adapter.answer(httpGraphQLRequest, contextOnFastPath ? () => lazy.build() : undefined);
     if (answer) return writeAnswer(res, answer);
-    const response = await server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      // The context built for the fast path is Apollo's too: built once, and a miss spares Apollo's lookup its store call.
-      context: () => lazy.forServer(),
-    });
+    // Apollo serializes the response: a miss's fill is stored from that body rather than from a second serialization.
+    adapter.expectBody(httpGraphQLRequest);
+    let response: Awaited<ReturnType<typeof server.executeHTTPGraphQLRequest>> | undefined;
+    try {
+      response = await server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest,
+        // The context built for the fast path is Apollo's too: built once, and a miss spares Apollo's lookup its store call.
+        context: () => lazy.forServer(),
+      });
+    } finally {
+      // Before the response is written: whoever reads it and then waits for the cache to settle finds the fill queued.
+      adapter.bodySerialized(httpGraphQLRequest, response?.body.kind === 'complete' ? response.body.string : undefined);
+    }
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status || 200;
     if (response.body.kind === 'complete') {

@@ -262,6 +262,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       return { undelivered: [...(result?.undelivered ?? [])] };
     },
   };
-  registerEnginePort(cache, port);
+  // The port has what the cache's deprecated pass-throughs do not: the two-step fill.
+  registerEnginePort(cache, { ...port, prepareOperationFill: operations.prepareOperationFill });
   return cache;
 }

@@ -6,7 +6,15 @@
 import type { GraphQLSchema } from 'graphql';
 import type { CachePlan } from './plan.js';
 import type { RequestScope, RequestScopeOptions } from './requestScope.js';
-import type { OperationOutcome, OperationPolicy, OperationRequest, StoredResponse, StoredResponseOptions, StoredResponseRequest } from './operation/index.js';
+import type {
+  OperationOutcome,
+  OperationPolicy,
+  OperationRequest,
+  PrepareOperationFill,
+  StoredResponse,
+  StoredResponseOptions,
+  StoredResponseRequest,
+} from './operation/index.js';
 
 export interface EnginePort {
   /** The plan of an instrumented schema. */
@@ -31,6 +39,12 @@ export interface EnginePort {
    * the cache. `policy` is what an HTTP cache may be told on later hits.
    */
   fillOperation(context: object, result: { data?: unknown; errors?: readonly unknown[] }, policy?: OperationPolicy): boolean;
+  /**
+   * `fillOperation` in two steps, for an integration that can hand over the body its server serialized: the checks
+   * now, the frame from that body once it is written (the response is not serialized twice). `true`/`false`: filled,
+   * or not to be filled, at once. Optional: a hand-made cache without it is filled in one step.
+   */
+  prepareOperationFill?: PrepareOperationFill;
   /**
    * The operation tier's HTTP fast path: the stored response of a PUBLIC
    * query, as the JSON text to send, found from the request as received (query

@@ -24,4 +24,6 @@ export interface OperationTierDeps {
   readonly readOperation: (frame: Uint8Array) => ReadOperation;
   /** Encodes an operation response into a frame that readOperation then reads without decoding it. */
   readonly encodeOperation: OperationFrames['encode'];
+  /** {@link encodeOperation} for a body the server serialized already. */
+  readonly encodeOperationBody: OperationFrames['encodeBody'];
 }

@@ -4,31 +4,34 @@
  */
 import type { OperationTierDeps } from './deps.js';
 import { createLookupOperation } from './lookupOperation.js';
-import { createFillOperation } from './fillOperation.js';
+import { createFillOperation, type FillOperation, type PrepareOperationFill } from './fillOperation.js';
 import { createStoredResponse } from './storedResponse.js';
 import { createOperationFrames } from './storedOperation.js';
 
 export type { OperationTierDeps } from './deps.js';
 export type { OperationOutcome, OperationPolicy, OperationRequest, StoredResponse, StoredResponseOptions, StoredResponseRequest } from './types.js';
 export { queryHash } from './queryHash.js';
+export type { CompleteOperationFill, ExecutedResult, PrepareOperationFill } from './fillOperation.js';
 
 export interface OperationTier {
   lookupOperation: ReturnType<typeof createLookupOperation>;
-  fillOperation: ReturnType<typeof createFillOperation>;
+  fillOperation: FillOperation;
+  prepareOperationFill: PrepareOperationFill;
   storedResponse: ReturnType<typeof createStoredResponse>;
 }
 
-export function createOperationTier(base: Omit<OperationTierDeps, 'readOperation' | 'encodeOperation'>): OperationTier {
+export function createOperationTier(base: Omit<OperationTierDeps, 'readOperation' | 'encodeOperation' | 'encodeOperationBody'>): OperationTier {
   // One memo shared by the fill, the lookup and the fast path: a frame written or decoded by any is not decoded again.
   const frames = createOperationFrames(base.codec);
   const deps: OperationTierDeps = {
     ...base,
     readOperation: (frame) => frames.read(frame),
     encodeOperation: (tags, data, policy) => frames.encode(tags, data, policy),
+    encodeOperationBody: (tags, text, policy) => frames.encodeBody(tags, text, policy),
   };
   return {
     lookupOperation: createLookupOperation(deps),
-    fillOperation: createFillOperation(deps),
+    ...createFillOperation(deps),
     storedResponse: createStoredResponse(deps),
   };
 }

@@ -47,6 +47,8 @@ export interface OperationFrames {
    * decoding what this process just encoded.
    */
   encode(tags: readonly string[], data: unknown, policy: OperationPolicy | undefined): Uint8Array;
+  /** {@link encode} for a body the server serialized already (`{"data":…}` and a newline), stored as it is. */
+  encodeBody(tags: readonly string[], text: string, policy: OperationPolicy | undefined): Uint8Array;
 }
 
 /**
@@ -58,6 +60,13 @@ export interface OperationFrames {
  */
 export function createOperationFrames(codec: Codec): OperationFrames {
   const memo = new WeakMap<Uint8Array, ReadOperation>();
+  const encodeBody: OperationFrames['encodeBody'] = (tags, text, policy) => {
+    const body = Buffer.from(text);
+    const frame = codec.encode([tags, [body, policy ?? null]]);
+    // What decoding this frame gives: the tags and policy as copies (msgpack's), the body as bytes of their own.
+    memo.set(frame, readOperationOf([...tags], body, policy ? { ...policy } : null, text));
+    return frame;
+  };
   return {
     read(frame) {
       let entry = memo.get(frame);
@@ -69,13 +78,9 @@ export function createOperationFrames(codec: Codec): OperationFrames {
       return entry;
     },
     encode(tags, data, policy) {
-      const text = bodyTextOf(data);
-      const body = Buffer.from(text);
-      const frame = codec.encode([tags, [body, policy ?? null]]);
-      // What decoding this frame gives: the tags and policy as copies (msgpack's), the body as bytes of their own.
-      memo.set(frame, readOperationOf([...tags], body, policy ? { ...policy } : null, text));
-      return frame;
+      return encodeBody(tags, bodyTextOf(data), policy);
     },
+    encodeBody,
   };
 }
 
