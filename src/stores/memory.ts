@@ -96,6 +96,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   }
 
   function staleBecause(entry: Pick<MemoryEntry, 'tags' | 'fetchSeq'>): string | undefined {
+    // Nothing was invalidated since the fill's lookup: every tag version, and the floor, are at most seq. A read-mostly
+    // cache answers its hits here without one version lookup per tag (a catalogue page holds dozens of tags).
+    if (entry.fetchSeq >= seq) return undefined;
     if (entry.fetchSeq < floor) return 'filled before a forgotten tag version (the store raised its floor)';
     for (const tag of entry.tags) {
       // peek, not get: reading a version must not refresh it. The versions then leave in the order they were
