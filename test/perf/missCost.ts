@@ -81,7 +81,11 @@ function cachetag(): Runner {
         const lazy = lazyContext(async () => createBenchContext(dataSource));
         const answer = await plugin.adapter.answer(httpGraphQLRequest, () => lazy.build());
         if (answer) throw new Error('a first read was answered from the cache');
-        out.push(await drain(await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => lazy.forServer() })));
+        // As the standalone drop-in: the miss's fill is stored from the body Apollo serializes.
+        plugin.adapter.expectBody(httpGraphQLRequest);
+        const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => lazy.forServer() });
+        plugin.adapter.bodySerialized(httpGraphQLRequest, response.body.kind === 'complete' ? response.body.string : undefined);
+        out.push(await drain(response));
       }
       setupExcluded = process.cpuUsage(started);
       await server.stop();
