@@ -3,8 +3,10 @@
  * - nothing: the embedded in-memory store;
  * - `REDIS_URL=redis://127.0.0.1:6379`: a Redis;
  * - `REDIS_CLUSTER=127.0.0.1:7000,127.0.0.1:7001`: a Redis Cluster (seed nodes).
- * `REDIS_PREFIX` sets the key prefix (default `cachetag`); `REDIS_READ_TIMEOUT_MS` and `REDIS_WRITE_TIMEOUT_MS` the
- * store's deadlines (defaults 50 and 250 ms; the tests raise them so that a loaded machine does not decide outcomes).
+ * `REDIS_PREFIX` sets the key prefix (default `cachetag`); `REDIS_READ_TIMEOUT_MS`, `REDIS_WRITE_TIMEOUT_MS` and
+ * `REDIS_INVALIDATE_TIMEOUT_MS` the store's deadlines (defaults 50, 250 and 2,000 ms; the tests raise the first two so
+ * that a loaded machine does not decide outcomes, and lower the last where Redis is down on purpose, so that each
+ * mutation does not wait 2 s for an acknowledgement that cannot come).
  */
 import { Cluster, Redis } from 'ioredis';
 import { createMemoryStore, type Store } from '../../src/index.js';
@@ -22,6 +24,7 @@ export async function storeFromEnv(env: NodeJS.ProcessEnv = process.env): Promis
     ...(env.REDIS_PREFIX ? { prefix: env.REDIS_PREFIX } : {}),
     ...(env.REDIS_READ_TIMEOUT_MS ? { readTimeoutMs: Number(env.REDIS_READ_TIMEOUT_MS) } : {}),
     ...(env.REDIS_WRITE_TIMEOUT_MS ? { writeTimeoutMs: Number(env.REDIS_WRITE_TIMEOUT_MS) } : {}),
+    ...(env.REDIS_INVALIDATE_TIMEOUT_MS ? { invalidateTimeoutMs: Number(env.REDIS_INVALIDATE_TIMEOUT_MS) } : {}),
   };
   if (env.REDIS_CLUSTER) {
     const nodes = env.REDIS_CLUSTER.split(',').map((hostPort) => {
