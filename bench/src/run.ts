@@ -10,7 +10,9 @@
  *
  * The smoke run is a correctness check, never a timing check: it fails on a
  * contender that does not start, answers wrong data, errors, serves nothing,
- * or serves a stale read while claiming invalidation.
+ * or serves a stale read while claiming invalidation. It keeps a contender's
+ * process across the workloads that do not write, since starting one costs
+ * more than a smoke workload.
  *
  * Options (see --help): --smoke, --only a,b, --workloads a,b, --duration S,
  * --warmup S, --connections N, --skip-unavailable, --out DIR.
@@ -118,21 +120,40 @@ async function main(): Promise<number> {
 
   // Rounds run the whole matrix again, so a change in the machine's load hits every contender alike.
   for (let round = 1; round <= rounds; round++) {
-    for (const workload of selectedWorkloads) {
-      const thisRound: RunRecord[] = [];
+    const thisRound: RunRecord[] = [];
+    const one = async (spec: ContenderSpec, workload: Workload, held?: HeldContender) => {
+      index++;
+      const label = `[${index}/${total}] ${rounds > 1 ? `round ${round}: ` : ''}${workload.id} × ${spec.id}`;
+      const reason = unavailable.get(spec.id);
+      const record: RunRecord =
+        reason !== undefined
+          ? { contender: spec.id, workload: workload.id, status: 'unavailable', reason }
+          : await measure({ spec, workload, redis, runId: `${runId}-${round}`, durationS, warmupS, connections, seed, expected, backgroundRedis, held });
+      thisRound.push(record);
+      const key = `${workload.id}\u0000${spec.id}`;
+      samples.set(key, [...(samples.get(key) ?? []), record]);
+      console.log(`${label}: ${summarise(record, thisRound)}`);
+    };
+    if (smoke) {
+      // The smoke run checks that each contender starts, answers the reference and serves every workload sanely; the
+      // read-only workloads need no fresh process each, and starting one is most of a 1 s run's cost. So a contender
+      // serves them in turn on one process. A workload that writes gets a fresh one, as in the full run: its stale
+      // reads are judged against what each contender claims, and a cache warmed by other workloads would change them
+      // (envelop's best-effort invalidation served more stale reads from a warm cache); after it, answers would no
+      // longer match the reference.
       for (const spec of runnable) {
-        index++;
-        const label = `[${index}/${total}] ${rounds > 1 ? `round ${round}: ` : ''}${workload.id} × ${spec.id}`;
-        const reason = unavailable.get(spec.id);
-        const record: RunRecord =
-          reason !== undefined
-            ? { contender: spec.id, workload: workload.id, status: 'unavailable', reason }
-            : await measure({ spec, workload, redis, runId: `${runId}-${round}`, durationS, warmupS, connections, seed, expected, backgroundRedis });
-        thisRound.push(record);
-        const key = `${workload.id}\u0000${spec.id}`;
-        samples.set(key, [...(samples.get(key) ?? []), record]);
-        console.log(`${label}: ${summarise(record, thisRound)}`);
+        const held: HeldContender = { current: undefined, starts: 0 };
+        try {
+          for (const workload of selectedWorkloads) {
+            if (workload.mutates === true) await releaseHeld(held, redis);
+            await one(spec, workload, held);
+          }
+        } finally {
+          await releaseHeld(held, redis);
+        }
       }
+    } else {
+      for (const workload of selectedWorkloads) for (const spec of runnable) await one(spec, workload);
     }
   }
   await redis?.quit();
@@ -155,7 +176,7 @@ async function main(): Promise<number> {
     })),
     workloads: selectedWorkloads.map(({ id, description }) => ({ id, description })),
     runs,
-    notes: notes(selectedContenders, backgroundRedis, durationS),
+    notes: notes(selectedContenders, backgroundRedis, durationS, smoke),
   };
   if (smoke) report.smoke = smokeChecks(report, selectedContenders);
 
@@ -187,14 +208,40 @@ interface MeasureOptions {
   readonly expected: readonly unknown[];
   /** Redis commands per second seen while a contender without Redis ran: other clients of the shared server. */
   readonly backgroundRedis: number[];
+  /** The smoke run's contender process, kept across workloads that leave the data as they found it. */
+  readonly held?: HeldContender;
+}
+
+/** A contender process serving several workloads in turn (the smoke run), and its Redis key prefix. */
+interface HeldContender {
+  current: { contender: RunningContender; namespace: string } | undefined;
+  /** Processes started so far, so each gets a key prefix of its own. */
+  starts: number;
+}
+
+/** Stops the held process, if any, and deletes its Redis keys. */
+async function releaseHeld(held: HeldContender, redis: Redis | null): Promise<void> {
+  const current = held.current;
+  held.current = undefined;
+  if (current === undefined) return;
+  await current.contender.stop();
+  if (redis) await deleteNamespace(redis, current.namespace).catch(() => 0);
 }
 
 async function measure(options: MeasureOptions): Promise<RunRecord> {
-  const { spec, workload, redis } = options;
-  const namespace = `ctb:${options.runId}:${spec.id}:${workload.id}`;
+  const { spec, workload, redis, held } = options;
+  let namespace = `ctb:${options.runId}:${spec.id}:${workload.id}`;
   let contender: RunningContender | undefined;
+  let keep = false;
   try {
-    contender = await startContender(spec, { env: { BENCH_REDIS_NAMESPACE: namespace } });
+    if (held?.current !== undefined) {
+      ({ contender, namespace } = held.current);
+    } else {
+      if (held) namespace = `ctb:${options.runId}:${spec.id}:smoke-${++held.starts}`;
+      contender = await startContender(spec, { env: { BENCH_REDIS_NAMESPACE: namespace } });
+      if (held) held.current = { contender, namespace };
+    }
+    // Before every workload, a held process included: what it answers from its cache must still be the reference.
     const wrong = await compareWithReference(contender.baseUrl, options.expected);
     if (wrong.length > 0) throw new Error(`wrong answers: ${wrong.join('; ')}`);
 
@@ -230,6 +277,7 @@ async function measure(options: MeasureOptions): Promise<RunRecord> {
       errorSamples: result.errorSamples,
       staleSamples: result.staleSamples,
     };
+    keep = held !== undefined && workload.mutates !== true;
     return { contender: spec.id, workload: workload.id, status: 'ok', figures };
   } catch (error) {
     const output = contender?.output().trim();
@@ -240,8 +288,12 @@ async function measure(options: MeasureOptions): Promise<RunRecord> {
       reason: `${error instanceof Error ? error.message : String(error)}${output ? `\n--- contender output ---\n${output}` : ''}`,
     };
   } finally {
-    await contender?.stop();
-    if (redis && spec.usesRedis) await deleteNamespace(redis, namespace).catch(() => 0);
+    // A failed run never hands its process to the next workload: that one starts afresh.
+    if (!keep) {
+      if (held) held.current = undefined;
+      await contender?.stop();
+      if (redis && spec.usesRedis) await deleteNamespace(redis, namespace).catch(() => 0);
+    }
   }
 }
 
@@ -366,13 +418,15 @@ function smokeChecks(report: BenchReport, selected: readonly ContenderSpec[]): N
   return { passed: failures.length === 0, failures, warnings };
 }
 
-function notes(selected: readonly ContenderSpec[], backgroundRedis: readonly number[], durationS: number): string[] {
+function notes(selected: readonly ContenderSpec[], backgroundRedis: readonly number[], durationS: number, smoke: boolean): string[] {
   const out = [
     'Data-source calls per request come from the contender\'s own counters over the measured window; "requests" include the mixed workload\'s mutations and checks.',
     'Redis commands sent per request are counted in the contender process (ioredis tracing channel; an EVALSHA is one command). ' +
       'Redis commands executed per request are the INFO commandstats delta of the shared Redis on 6379 over the measured window, divided by requests: ' +
       'they include the calls Lua scripts make inside Redis and every other client of that Redis (see the background rate below).',
-    `Each contender runs in its own process, restarted for every workload, with a fresh data set and, for Redis contenders, a fresh key prefix (deleted after the run); ${durationS} s is short, so compare ratios of one run, not runs.`,
+    smoke
+      ? `Smoke run: each contender runs in its own process, kept across the read-only workloads (checked against the uncached reference before each), a fresh one for a workload that writes, with a fresh key prefix per process for Redis contenders (deleted after it); ${durationS} s is far too short to read figures into.`
+      : `Each contender runs in its own process, restarted for every workload, with a fresh data set and, for Redis contenders, a fresh key prefix (deleted after the run); ${durationS} s is short, so compare ratios of one run, not runs.`,
   ];
   if (selected.some((spec) => spec.readYourWrites !== 'guaranteed')) {
     out.push(

@@ -42,6 +42,7 @@ export const productPageShare = 0.7;
 
 export const mixed: Workload = {
   id: 'mixed',
+  mutates: true,
   description: `Reads (${productPageShare * 100} % product pages, ${Math.round((1 - productPageShare) * 100)} % catalogue pages, Zipf) with ${mutationShare * 100} % of operations mutations (updateProduct / createReview), each followed by read-your-write checks.`,
   run: runMixed,
 };

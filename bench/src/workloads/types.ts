@@ -32,6 +32,8 @@ export interface WorkloadResult {
 export interface Workload {
   readonly id: string;
   readonly description: string;
+  /** True when the workload writes to the data set, so what a contender answers afterwards differs from the reference. */
+  readonly mutates?: boolean;
   run(options: WorkloadOptions): Promise<WorkloadResult>;
 }
 
