@@ -102,3 +102,43 @@ test('a failed round rejects its own gets and releases the next round; a throwin
   rounds[2]!.answer();
   assert.deepEqual(text(await next), ['v:w']);
 });
+
+test('with a deadline, each get fails that long after its own call, even behind a round in flight; the round goes on for the rest', async () => {
+  const { rounds, round } = recordingRounds();
+  const get = createTickBatch(round, { ms: 40, expired: (ms) => new Error(`missed ${ms} ms`) });
+  const calledAt = performance.now();
+  const first = get(['a']);
+  await turn();
+  // Behind the first round (which never answers in time): without its own deadline it would wait for that round first.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const behind = get(['b']);
+  const behindAt = performance.now();
+  await assert.rejects(first, /missed 40 ms/);
+  assert.ok(performance.now() - calledAt < 40 + 500, 'the first get failed near its deadline');
+  await assert.rejects(behind, /missed 40 ms/);
+  const waited = performance.now() - behindAt;
+  assert.ok(waited >= 35 && waited < 40 + 500, `the second get failed ${waited.toFixed(0)} ms after its call, not after two rounds`);
+  assert.equal(rounds.length, 1, 'still one round in flight: the second was never sent');
+  // The late answer settles nothing twice; the expired get is never sent; the next get has a round of its own.
+  rounds[0]!.answer();
+  await turn();
+  assert.equal(rounds.length, 1);
+  const fresh = get(['c']);
+  await turn();
+  assert.equal(rounds.length, 2);
+  assert.deepEqual(rounds[1]!.keys, ['c']);
+  rounds[1]!.answer();
+  assert.deepEqual(text(await fresh), ['v:c']);
+});
+
+test('with a deadline, gets answered in time are answered, and no timer is left behind', async () => {
+  const { rounds, round } = recordingRounds();
+  const get = createTickBatch(round, { ms: 1000, expired: () => new Error('late') });
+  const a = get(['a']);
+  const b = get(['b']);
+  await turn();
+  rounds[0]!.answer();
+  assert.deepEqual([text(await a), text(await b)], [['v:a'], ['v:b']]);
+  // The round answered: its deadline timer is cleared (a late one would reject nothing, but must not linger).
+  await new Promise((resolve) => setTimeout(resolve, 20));
+});

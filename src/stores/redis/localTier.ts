@@ -37,7 +37,7 @@ import { encodeSeqVector, parseSeqVector, type ShardSeq } from './seqVector.js';
 import type { ShardRaised } from './shardRaised.js';
 import { normalizeTag } from './shardCalls.js';
 import type { LookupDetails } from './shardLookup.js';
-import { createTickBatch } from './tickBatch.js';
+import { createTickBatch, type TickBatchDeadline } from './tickBatch.js';
 
 /** The Redis store's `get`, which also reports each value's tags and TTL left (shardLookup.ts `LookupDetails`). */
 export type ReadWithTags = (keys: readonly string[], details?: LookupDetails) => Promise<StoreLookup>;
@@ -63,6 +63,8 @@ export interface LocalTierContext {
   readonly hlc: HybridLogicalClock;
   /** Strict mode's catch-up round (shardRaised.ts), under the store's breaker and read deadline. */
   readonly raisedSince: (since: readonly (ShardSeq | undefined)[]) => Promise<ShardRaised[]>;
+  /** The store's read deadline, which every get sharing a round keeps to from its own call (tickBatch.ts). */
+  readonly sharedRoundDeadline: TickBatchDeadline;
 }
 
 export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ctx: LocalTierContext): RedisStore & { readonly localTier: LocalTierStats } {
@@ -236,8 +238,8 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
   }
 
   // Fast mode's reads from Redis (misses; every get while bypassed) are shared by the gets of a turn, as strict mode's rounds.
-  const readShared = createTickBatch(readAndKeep);
-  const readBypassing = createTickBatch((keys) => read(keys).then((lookup) => (observe(lookup), lookup)));
+  const readShared = createTickBatch(readAndKeep, ctx.sharedRoundDeadline);
+  const readBypassing = createTickBatch((keys) => read(keys).then((lookup) => (observe(lookup), lookup)), ctx.sharedRoundDeadline);
 
   async function getFast(keys: readonly string[]): Promise<StoreLookup> {
     if (!broadcast!.healthy) return readBypassing(keys);
@@ -275,7 +277,7 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
     attach: (host) => store.attach?.(host),
     ...(store.acquire ? { acquire: store.acquire } : {}),
     ...(store.recordCounters ? { recordCounters: store.recordCounters } : {}),
-    get: fast ? getFast : createTickBatch(getStrict),
+    get: fast ? getFast : createTickBatch(getStrict, ctx.sharedRoundDeadline),
 
     async set(list) {
       const since = generation;

@@ -35,6 +35,9 @@
  *   invalidated there since the fetch). Otherwise a second round reads the
  *   tag records of those shards (`readTags`).
  * Standalone (one shard): a `get` is exactly one script, one round trip.
+ * Concurrent `get`s (each request's batch) share rounds: those of one turn of
+ * the event loop, and those made while a round is out, go as one round for
+ * the union of their keys (tickBatch.ts), sent after all of them were called.
  * Cluster: one round of `shards` commands sent in parallel, grouped by node
  * by ioredis, plus a second parallel round only for entries whose other
  * shards saw an invalidation since their fetch.
@@ -152,6 +155,7 @@ import { createShardGuard } from './shardGuard.js';
 import { createAnswerClock } from './answerClock.js';
 import { isReplyMismatch, normalizeTag } from './shardCalls.js';
 import { createShardOperations } from './shardOperations.js';
+import { createTickBatch, type TickBatchDeadline } from './tickBatch.js';
 import type { LookupDetails } from './shardLookup.js';
 import { createInvalidationPublisher } from './invalidationPublish.js';
 import { asUnavailable, unacknowledged, unavailable } from './storeErrors.js';
@@ -392,9 +396,16 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return { undelivered };
     },
   };
+  // Concurrent requests' gets share rounds (one in flight, the gets of a turn together: tickBatch.ts), as the
+  // in-process tier's do; a lone get is still its own round. The tier, when on, shares its own rounds over this get.
+  const sharedRoundDeadline: TickBatchDeadline = { ms: o.readTimeoutMs, expired: (ms) => unavailable(`get missed its ${ms} ms deadline`) };
+  if (!o.local) {
+    const lookupOne = store.get;
+    store.get = createTickBatch((keys) => lookupOne(keys), sharedRoundDeadline);
+  }
   if (o.leases) store.acquire = createLeases(connection, o.prefix, o.shards, o.leases.waitMs, (keys) => store.get(keys));
   store.recordCounters = createCounterRecorder(connection.client, o.prefix);
   // The optional in-process tier wraps the store (localTier.ts); strict mode catches up through the same read guard.
   const raisedSince: LocalTierContext['raisedSince'] = (since) => guardedRead((until) => shards.raisedSince(since, until), 'catch-up');
-  return o.local ? withLocalTier(store, o.local, { client: o.client, prefix: o.prefix, shardCount: o.shards, hlc: publisher.hlc, raisedSince }) : store;
+  return o.local ? withLocalTier(store, o.local, { client: o.client, prefix: o.prefix, shardCount: o.shards, hlc: publisher.hlc, raisedSince, sharedRoundDeadline }) : store;
 }
