@@ -4,43 +4,33 @@
  *
  * Design
  * ------
- * Shards. The invalidation sequence is split into `shards` counters (one on a
- * standalone Redis, 16 on a cluster by default). Shard `i` owns a hash tag
- * `{<prefix>:v2:<i>:<salt>}` (layout.ts) under which live its counter, the
- * version records of the tags that hash to it, and the entries whose key
- * hashes to it. Everything one script touches therefore sits in one slot.
- * The salt places the shards in evenly spaced slot ranges, so on a cluster
- * they, and the traffic they carry, spread over the primaries.
+ * Shards. The invalidation sequence is split into `shards` counters (one on a standalone Redis, 16 on a cluster by
+ * default). Shard `i` owns a hash tag `{<prefix>:v2:<i>:<salt>}` (layout.ts) under which live its counter, the
+ * version records of the tags that hash to it, and the entries whose key hashes to it. Everything one script touches
+ * therefore sits in one slot. The salt places the shards in evenly spaced slot ranges, so on a cluster they, and the
+ * traffic they carry, spread over the primaries.
  *
- * Sequence. `StoreSeq` is the vector of every shard's `<epoch>:<counter>`
- * (seqVector.ts). An invalidation raises the counter of each shard its tags
- * hash to, once, and stores the new value as the version of each tag (one
- * write per tag, no tag → key index, nothing to scan or collect). A fill
- * carries the vector its lookup saw; the entry is stored with, for its own
- * shard and every shard holding one of its tags, that shard's epoch and
- * counter at fetch time and the tags held there (entryFrame.ts). An entry is
- * fresh when, for every such group, the shard is still in the same epoch and
- * every tag's version is at most the recorded counter. Two vectors are equal
- * only if no shard moved, so `===` keeps meaning "no invalidation between".
- * No wall clock decides freshness (Redis's clock only decides when a tag
- * record's TTL is renewed, see Writing).
+ * Sequence. `StoreSeq` is the vector of every shard's `<epoch>:<counter>` (seqVector.ts). An invalidation raises the
+ * counter of each shard its tags hash to, once, and stores the new value as the version of each tag (one write per
+ * tag, no tag → key index, nothing to scan or collect). A fill carries the vector its lookup saw; the entry is stored
+ * with, for its own shard and every shard holding one of its tags, that shard's epoch and counter at fetch time and
+ * the tags held there (entryFrame.ts). An entry is fresh when, for every such group, the shard is still in the same
+ * epoch and every tag's version is at most the recorded counter. Two vectors are equal only if no shard moved, so
+ * `===` keeps meaning "no invalidation between". No wall clock decides freshness (Redis's clock only decides when a
+ * tag record's TTL is renewed, see Writing).
  *
  * Reading (freshness is checked on every read, not only at write):
- * - `lookup` script, one per shard that holds requested keys: reads the
- *   entries, checks the tags they have in that shard against their records,
- *   and returns the shard's epoch and counter, all atomically.
+ * - `lookup` script, one per shard that holds requested keys: reads the entries, checks the tags they have in that
+ *   shard against their records, and returns the shard's epoch and counter, all atomically.
  * - `readSeq` script for every other shard, so the returned vector is whole.
- * - An entry with tags in other shards is fresh for those groups when the
- *   other shard's counter still equals the recorded one (nothing at all was
- *   invalidated there since the fetch). Otherwise a second round reads the
- *   tag records of those shards (`readTags`).
+ * - An entry with tags in other shards is fresh for those groups when the other shard's counter still equals the
+ *   recorded one (nothing at all was invalidated there since the fetch). Otherwise a second round reads the tag
+ *   records of those shards (`readTags`).
  * Standalone (one shard): a `get` is exactly one script, one round trip.
- * Concurrent `get`s (each request's batch) share rounds: those of one turn of
- * the event loop, and those made while a round is out, go as one round for
- * the union of their keys (tickBatch.ts), sent after all of them were called.
- * Cluster: one round of `shards` commands sent in parallel, grouped by node
- * by ioredis, plus a second parallel round only for entries whose other
- * shards saw an invalidation since their fetch.
+ * Concurrent `get`s (each request's batch) share rounds: those of one turn of the event loop, and those made while a
+ * round is out, go as one round for the union of their keys (tickBatch.ts), sent after all of them were called.
+ * Cluster: one round of `shards` commands sent in parallel, grouped by node by ioredis, plus a second parallel round
+ * only for entries whose other shards saw an invalidation since their fetch.
  *
  * Writing. `fill` script, one per shard holding entries of the batch: checks
  * the entries' tags in that shard, creates missing tag records at the current
@@ -399,13 +389,12 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   // Concurrent requests' gets share rounds (one in flight, the gets of a turn together: tickBatch.ts), as the
   // in-process tier's do; a lone get is still its own round. The tier, when on, shares its own rounds over this get.
   const sharedRoundDeadline: TickBatchDeadline = { ms: o.readTimeoutMs, expired: (ms) => unavailable(`get missed its ${ms} ms deadline`) };
-  if (!o.local) {
-    const lookupOne = store.get;
-    store.get = createTickBatch((keys) => lookupOne(keys), sharedRoundDeadline);
-  }
+  if (!o.local) store.get = createTickBatch(store.get, sharedRoundDeadline);
   if (o.leases) store.acquire = createLeases(connection, o.prefix, o.shards, o.leases.waitMs, (keys) => store.get(keys));
   store.recordCounters = createCounterRecorder(connection.client, o.prefix);
   // The optional in-process tier wraps the store (localTier.ts); strict mode catches up through the same read guard.
   const raisedSince: LocalTierContext['raisedSince'] = (since) => guardedRead((until) => shards.raisedSince(since, until), 'catch-up');
-  return o.local ? withLocalTier(store, o.local, { client: o.client, prefix: o.prefix, shardCount: o.shards, hlc: publisher.hlc, raisedSince, sharedRoundDeadline }) : store;
+  return o.local
+    ? withLocalTier(store, o.local, { client: o.client, prefix: o.prefix, shardCount: o.shards, hlc: publisher.hlc, raisedSince, sharedRoundDeadline })
+    : store;
 }
