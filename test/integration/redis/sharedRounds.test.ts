@@ -15,7 +15,7 @@ for (const mode of ['no tier', 'strict', 'fast'] as const) {
   test(`${mode}: the misses of 20 concurrent gets in one turn are one round to Redis, each get answered its own keys`, async (t) => {
     const redis = await ownRedisOrSkip(t);
     if (!redis) return;
-    const prefix = uniquePrefix(`shared-rounds-${mode.replace(" ", "-")}`);
+    const prefix = uniquePrefix(`shared-rounds-${mode.replace(' ', '-')}`);
     const writer = await openStore(t, redis, { prefix });
     const reader = await openStore(t, redis, { prefix, ...(mode === 'no tier' ? {} : { local: { mode } }), readTimeoutMs: 2000 });
     const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
