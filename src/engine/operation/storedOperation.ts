@@ -64,7 +64,8 @@ export function createOperationFrames(codec: Codec): OperationFrames {
     const body = Buffer.from(text);
     const frame = codec.encode([tags, [body, policy ?? null]]);
     // What decoding this frame gives: the tags and policy as copies (msgpack's), the body as bytes of their own.
-    memo.set(frame, readOperationOf([...tags], body, policy ? { ...policy } : null, text));
+    // Only a store that keeps this very frame (the memory store) ever reads it through the memo: it will be hit again.
+    memo.set(frame, readOperationOf([...tags], body, policy ? { ...policy } : null, text, true));
     return frame;
   };
   return {
@@ -72,7 +73,7 @@ export function createOperationFrames(codec: Codec): OperationFrames {
       let entry = memo.get(frame);
       if (entry === undefined) {
         const { tags, body, policy } = decodeStoredOperation(codec, frame);
-        entry = readOperationOf(tags, body, policy, undefined);
+        entry = readOperationOf(tags, body, policy, undefined, false);
         memo.set(frame, entry);
       }
       return entry;
@@ -84,10 +85,14 @@ export function createOperationFrames(codec: Codec): OperationFrames {
   };
 }
 
-function readOperationOf(tags: string[], body: Uint8Array, policy: OperationPolicy | null, knownText: string | undefined): ReadOperation {
+/**
+ * `kept`: the frame is one the store keeps and hands out on every hit, so the parse is kept from the first hit on (a
+ * copy costs a fraction of a parse). Otherwise the first hit parses for itself, keeping nothing: a store that builds
+ * a frame per read (Redis) never shows this one again.
+ */
+function readOperationOf(tags: string[], body: Uint8Array, policy: OperationPolicy | null, knownText: string | undefined, kept: boolean): ReadOperation {
   let text = knownText;
-  // A store that builds a frame per read (Redis) never shows this frame again: its one hit parses once, as before.
-  let uses = 0;
+  let uses = kept ? 1 : 0;
   let pristine: { readonly data: unknown } | undefined;
   const parseData = (): unknown => (JSON.parse(entry.text) as { data: unknown }).data;
   const entry: ReadOperation = {
