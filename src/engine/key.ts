@@ -41,7 +41,11 @@ function render(value: unknown, depth: number): string {
   }
   if (value === null) return 'null';
   if (depth >= MAX_KEY_DEPTH) throw unkeyable(`a value nested more than ${MAX_KEY_DEPTH} levels deep`);
-  if (Array.isArray(value)) return `[${value.map((item) => render(item, depth + 1)).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + render(value[i], depth + 1);
+    return `${out}]`;
+  }
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw unkeyable('an invalid Date');
     return `Date(${value.toISOString()})`;
@@ -50,10 +54,18 @@ function render(value: unknown, depth: number): string {
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) throw unkeyable(describeValue(value));
   const object = value as Record<string, unknown>;
-  const keys = Object.keys(object)
-    .filter((k) => object[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${render(object[k], depth + 1)}`).join(',')}}`;
+  // Built in one pass, without the intermediate arrays of filter/map/join: every operation lookup keys its variables.
+  const keys = Object.keys(object);
+  if (keys.length > 1) keys.sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = object[key];
+    if (item === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${render(item, depth + 1)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 function unkeyable(what: string): CacheTagError {
