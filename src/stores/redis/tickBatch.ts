@@ -93,27 +93,23 @@ export function createTickBatch(
     } catch (error) {
       sent = Promise.reject(error);
     }
+    // Released first, so the gets made meanwhile are on their way while this round's callers run.
+    const settle = (answer: (w: Waiter) => void) => {
+      timer?.clear();
+      inFlight = false;
+      schedule();
+      for (const w of batch) {
+        if (w.settled) continue;
+        w.settled = true;
+        answer(w);
+      }
+    };
     sent.then(
-      (lookup) => {
-        timer?.clear();
-        inFlight = false;
-        schedule();
-        for (const w of batch) {
-          if (w.settled) continue;
-          w.settled = true;
-          w.resolve(positionOf === undefined ? lookup : { values: w.keys.map((key): StoreRead => lookup.values[positionOf.get(key)!]!), seq: lookup.seq });
-        }
-      },
-      (error: unknown) => {
-        timer?.clear();
-        inFlight = false;
-        schedule();
-        for (const w of batch) {
-          if (w.settled) continue;
-          w.settled = true;
-          w.reject(error);
-        }
-      },
+      (lookup) =>
+        settle((w) =>
+          w.resolve(positionOf === undefined ? lookup : { values: w.keys.map((key): StoreRead => lookup.values[positionOf.get(key)!]!), seq: lookup.seq }),
+        ),
+      (error: unknown) => settle((w) => w.reject(error)),
     );
   }
 
