@@ -23,12 +23,7 @@ export interface OperationTier {
 export function createOperationTier(base: Omit<OperationTierDeps, 'readOperation' | 'encodeOperation' | 'encodeOperationBody'>): OperationTier {
   // One memo shared by the fill, the lookup and the fast path: a frame written or decoded by any is not decoded again.
   const frames = createOperationFrames(base.codec);
-  const deps: OperationTierDeps = {
-    ...base,
-    readOperation: (frame) => frames.read(frame),
-    encodeOperation: (tags, data, policy) => frames.encode(tags, data, policy),
-    encodeOperationBody: (tags, text, policy) => frames.encodeBody(tags, text, policy),
-  };
+  const deps: OperationTierDeps = { ...base, readOperation: frames.read, encodeOperation: frames.encode, encodeOperationBody: frames.encodeBody };
   return {
     lookupOperation: createLookupOperation(deps),
     ...createFillOperation(deps),
