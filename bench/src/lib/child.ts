@@ -56,7 +56,9 @@ export async function startBenchProcess(id: string, entry: string, options: Star
   const port = options.port ?? (await freePort());
   // BENCH_CPU_PROF=<dir> profiles the contenders (one .cpuprofile per process), for `--cpu-prof` flame graphs.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry, '--port', String(port)], {
+  // BENCH_NODE_ARGS: more node flags for every contender (space-separated), e.g. `--trace-gc` or heap sizes.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...profile, ...nodeArgs, '--import', 'tsx', entry, '--port', String(port)], {
     cwd: benchDir,
     env: { ...process.env, NODE_ENV: 'production', BENCH_PARENT_WATCH: '1', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
