@@ -44,6 +44,13 @@ interface MemoryEntry {
   readonly fetchSeq: number;
   /** The store's clock at the fill (for `inspect`'s age). */
   readonly filledAt: number;
+  /**
+   * The store's `seq` when the entry was last found fresh. Every change that can make an entry stale (an invalidation,
+   * the floor rising as versions are evicted, which only happens while one is written) raises `seq`, so until it moves
+   * the entry is fresh without one version lookup per tag: a hot catalogue page read between two invalidations of
+   * other products is checked once, not on every hit.
+   */
+  checkedSeq: number;
 }
 
 /** The in-memory store with its introspection helpers (used by tests and the CLI). */
@@ -151,7 +158,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         const entry = entries.get(key);
         if (entry === undefined) {
           values[i] = 'absent';
-        } else if (isFresh(entry)) {
+        } else if (entry.checkedSeq === seq || isFresh(entry)) {
+          entry.checkedSeq = seq;
           values[i] = entry.value;
         } else {
           entries.delete(key);
@@ -163,7 +171,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     async set(batch: readonly StoreEntry[]) {
       let written = 0;
       for (const entry of batch) {
-        const stored: MemoryEntry = { value: entry.value, tags: entry.tags, fetchSeq: Number(entry.fetchSeq), filledAt: clock.now() };
+        const stored: MemoryEntry = { value: entry.value, tags: entry.tags, fetchSeq: Number(entry.fetchSeq), filledAt: clock.now(), checkedSeq: -1 };
         // A fill whose tags were invalidated while its resolver ran must not land.
         if (!isFresh(stored) || !(entry.ttlMs > 0)) continue;
         entries.set(entry.key, stored, { ttl: Math.ceil(entry.ttlMs) });

@@ -67,3 +67,14 @@ for (const maxTagVersions of [3, 1000]) {
     assert.ok(fastFresh > 0, 'some reads found nothing invalidated since their fill');
   });
 }
+
+test('an entry found fresh after an unrelated invalidation still sees the next one that concerns it', async () => {
+  const store = createMemoryStore();
+  const { seq } = await store.get([]);
+  await store.set([{ key: 'page', value: new Uint8Array([1]), tags: ['Product:1', 'Product:2'], ttlMs: 60_000, fetchSeq: seq }]);
+  await store.invalidate(['Product:9']);
+  // Checked tag by tag, found fresh, and remembered as fresh at this sequence: read twice.
+  for (let i = 0; i < 2; i++) assert.ok((await store.get(['page'])).values[0] instanceof Uint8Array, `read ${i + 1} after an unrelated invalidation`);
+  await store.invalidate(['Product:2']);
+  assert.equal((await store.get(['page'])).values[0], 'stale');
+});
