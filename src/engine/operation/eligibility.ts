@@ -71,5 +71,5 @@ export function operationKey(parts: OperationKeyParts): string {
   return hashedOperationKey(`${parts.schemaHash}\0${parts.query}\0${parts.operationName ?? ''}\0${canonicalize(parts.variables ?? {})}\0${parts.scope}`);
 }
 
-// Popular operations come back with the same variables: remembered, bounded (at most ~4 M characters of input).
+// Popular operations come back with the same variables: remembered, bounded (at most ~8 M characters of input, see memoizeString).
 const hashedOperationKey = memoizeString((input) => `op:${cryptoHash('sha256', input, 'base64url').slice(0, 32)}`, 4096, 1024);
