@@ -90,6 +90,13 @@ export function createStandaloneListener<TContext extends BaseContext>(
   const context = contextOption ?? (async () => ({}) as TContext);
   const adapter = standaloneAdapter(server, cache, pluginOptions, fastPathOptions);
   const corsHandler = cors();
+  // cors() with its defaults (Apollo's standalone passes none) sets one header on any request but a preflight; set
+  // directly, as it would, without its per-request option resolution, which showed in every answer's profile.
+  const corsFor = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void => {
+    if (req.method === 'OPTIONS') return corsHandler(req, res, next);
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    next();
+  };
   const jsonHandler = bodyParser.json({
     verify(req) {
       const charset = parseContentType(req).parameters.charset || 'utf-8';
@@ -113,7 +120,7 @@ export function createStandaloneListener<TContext extends BaseContext>(
           if (process.env.NODE_ENV !== 'test') console.error(err.stack || err.toString());
         },
       })(err);
-    corsHandler(req, res, (err?: unknown) => {
+    corsFor(req, res, (err?: unknown) => {
       if (err) return errorHandler(err);
       answerBeforeParsing(req, res).then((early) => {
         if (early === 'answered') return;
