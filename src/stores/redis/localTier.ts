@@ -237,27 +237,28 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
     return { values, seq: second.seq };
   }
 
-  // Fast mode's reads from Redis (misses; every get while bypassed) are shared by the gets of a turn, as strict mode's rounds.
-  const readShared = createTickBatch(readAndKeep, ctx.sharedRoundDeadline);
-  const readBypassing = createTickBatch((keys) => read(keys).then((lookup) => (observe(lookup), lookup)), ctx.sharedRoundDeadline);
-
-  async function getFast(keys: readonly string[]): Promise<StoreLookup> {
-    if (!broadcast!.healthy) return readBypassing(keys);
-    const now = performance.now();
-    const values: StoreRead[] = new Array(keys.length);
-    const missing: number[] = [];
-    keys.forEach((key, i) => {
-      const entry = entries.get(key);
-      if (usable(entry, now) && !entry.shards.some((s) => gaps!.isOpen(s))) {
-        values[i] = entry.value;
-        hits++;
-      } else missing.push(i);
-    });
-    // Fills fenced by the last sequence seen: an invalidation since then makes Redis drop them (conservative).
-    if (missing.length === 0 && lastSeq !== undefined) return { values, seq: lastSeq };
-    const lookup = await readShared(missing.map((i) => keys[i]!));
-    missing.forEach((i, j) => (values[i] = lookup.values[j]!));
-    return { values, seq: lookup.seq };
+  /** Fast mode's get; its reads from Redis (misses; every get while bypassed) are shared by the gets of a turn, as strict mode's rounds. */
+  function createGetFast(): (keys: readonly string[]) => Promise<StoreLookup> {
+    const readShared = createTickBatch(readAndKeep, ctx.sharedRoundDeadline);
+    const readBypassing = createTickBatch((keys) => read(keys).then((lookup) => (observe(lookup), lookup)), ctx.sharedRoundDeadline);
+    return async (keys) => {
+      if (!broadcast!.healthy) return readBypassing(keys);
+      const now = performance.now();
+      const values: StoreRead[] = new Array(keys.length);
+      const missing: number[] = [];
+      keys.forEach((key, i) => {
+        const entry = entries.get(key);
+        if (usable(entry, now) && !entry.shards.some((s) => gaps!.isOpen(s))) {
+          values[i] = entry.value;
+          hits++;
+        } else missing.push(i);
+      });
+      // Fills fenced by the last sequence seen: an invalidation since then makes Redis drop them (conservative).
+      if (missing.length === 0 && lastSeq !== undefined) return { values, seq: lastSeq };
+      const lookup = await readShared(missing.map((i) => keys[i]!));
+      missing.forEach((i, j) => (values[i] = lookup.values[j]!));
+      return { values, seq: lookup.seq };
+    };
   }
 
   const tier: RedisStore & { readonly localTier: LocalTierStats } = {
@@ -277,7 +278,7 @@ export function withLocalTier(store: RedisStore, o: ResolvedLocalTierOptions, ct
     attach: (host) => store.attach?.(host),
     ...(store.acquire ? { acquire: store.acquire } : {}),
     ...(store.recordCounters ? { recordCounters: store.recordCounters } : {}),
-    get: fast ? getFast : createTickBatch(getStrict, ctx.sharedRoundDeadline),
+    get: fast ? createGetFast() : createTickBatch(getStrict, ctx.sharedRoundDeadline),
 
     async set(list) {
       const since = generation;
