@@ -29,6 +29,52 @@ test('local entries are bounded by count and bytes (least recently used first) a
   assert.ok(small.bytes <= 2048);
 });
 
+test('local entries: the tag index stays exact through overwrites, evictions and drops (random operations against a model)', () => {
+  let seed = 7;
+  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n) as number;
+  const entries = createLocalEntries(20, 1_000_000);
+  // The model: key -> tags, in recency order (least recent first).
+  const model = new Map<string, string[]>();
+  const touch = (key: string) => {
+    const tags = model.get(key)!;
+    model.delete(key);
+    model.set(key, tags);
+  };
+  for (let step = 0; step < 5000; step++) {
+    const key = `k${random(40)}`;
+    const op = random(10);
+    if (op < 5) {
+      const tags = [`T${random(12)}`, `T${random(12)}`];
+      entries.set(key, put(key, tags));
+      model.delete(key);
+      model.set(key, tags);
+      while (model.size > 20) model.delete(model.keys().next().value!);
+    } else if (op < 8) {
+      const found = entries.get(key);
+      assert.equal(found !== undefined, model.has(key), `step ${step}: ${key} held`);
+      if (found) {
+        assert.deepEqual(found.tags, model.get(key));
+        touch(key);
+      }
+    } else if (op < 9) {
+      const tag = `T${random(12)}`;
+      entries.dropTags([tag]);
+      for (const [k, tags] of [...model]) if (tags.includes(tag)) model.delete(k);
+    } else {
+      entries.delete(key);
+      model.delete(key);
+    }
+    assert.equal(entries.size, model.size, `step ${step}: size`);
+  }
+  // Every tag still indexed drops exactly the entries the model holds with it, and nothing else is left.
+  for (let t = 0; t < 12; t++) {
+    entries.dropTags([`T${t}`]);
+    for (const [k, tags] of [...model]) if (tags.includes(`T${t}`)) model.delete(k);
+    assert.equal(entries.size, model.size, `after dropping T${t}`);
+  }
+  assert.equal(entries.size, 0);
+});
+
 test('fast mode gaps: a counter seen ahead of the broadcasts applied opens a gap; it closes when they arrive, or flushes after gapMs', () => {
   let flushed = 0;
   const gaps = createSequenceGaps(1, 100, () => flushed++);

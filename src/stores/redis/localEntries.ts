@@ -2,6 +2,7 @@
  * The in-process tier's entries: a bounded LRU (entries and bytes) with a tag
  * index, so that an invalidation drops exactly the entries carrying its tags.
  */
+import { LRUCache } from 'lru-cache';
 
 /** One value held in process, with what its freshness depends on. */
 export interface LocalEntry {
@@ -31,64 +32,57 @@ export interface LocalEntries {
 const OVERHEAD_BYTES = 96;
 
 export function createLocalEntries(maxEntries: number, maxBytes: number): LocalEntries {
-  // A Map iterates in insertion order: re-inserting on a hit makes its first key the least recently used.
-  const entries = new Map<string, LocalEntry>();
   const byTag = new Map<string, Set<string>>();
-  let bytes = 0;
-
-  function remove(key: string): void {
-    const entry = entries.get(key);
-    if (entry === undefined) return;
-    entries.delete(key);
-    bytes -= entry.bytes;
-    for (const tag of entry.tags) {
-      const keys = byTag.get(tag);
-      keys?.delete(key);
-      if (keys?.size === 0) byTag.delete(tag);
-    }
-  }
+  // lru-cache keeps recency in typed-array lists: a hit moves no Map entry (a Map re-inserted on every hit, as this
+  // was, leaves holes that evictions from its front then walk). Every removal (eviction, delete, overwrite) passes
+  // through dispose, which keeps the tag index exact.
+  const entries = new LRUCache<string, LocalEntry>({
+    max: maxEntries,
+    maxSize: maxBytes,
+    sizeCalculation: (entry) => entry.bytes,
+    dispose: (entry, key) => {
+      for (const tag of entry.tags) {
+        const keys = byTag.get(tag);
+        if (keys === undefined) continue;
+        keys.delete(key);
+        if (keys.size === 0) byTag.delete(tag);
+      }
+    },
+  });
 
   return {
     get size() {
       return entries.size;
     },
     get bytes() {
-      return bytes;
+      return entries.calculatedSize;
     },
-    get(key) {
-      const entry = entries.get(key);
-      if (entry !== undefined) {
-        entries.delete(key);
-        entries.set(key, entry);
-      }
-      return entry;
-    },
+    get: (key) => entries.get(key),
     set(key, partial) {
-      remove(key);
+      // Removed first, so its tags leave the index before the new entry's enter it.
+      entries.delete(key);
       let size = OVERHEAD_BYTES + partial.value.byteLength + key.length * 2;
       for (const tag of partial.tags) size += tag.length * 2 + 16;
       if (size > maxBytes) return;
-      const entry: LocalEntry = { ...partial, bytes: size };
-      entries.set(key, entry);
-      bytes += size;
-      for (const tag of entry.tags) {
-        const keys = byTag.get(tag) ?? new Set<string>();
+      entries.set(key, { ...partial, bytes: size });
+      for (const tag of partial.tags) {
+        let keys = byTag.get(tag);
+        if (keys === undefined) byTag.set(tag, (keys = new Set<string>()));
         keys.add(key);
-        byTag.set(tag, keys);
       }
-      while (entries.size > maxEntries || bytes > maxBytes) remove(entries.keys().next().value!);
     },
-    delete: remove,
+    delete(key) {
+      entries.delete(key);
+    },
     dropTags(tags) {
       for (const tag of tags) {
         const keys = byTag.get(tag);
-        if (keys) for (const key of [...keys]) remove(key);
+        if (keys) for (const key of [...keys]) entries.delete(key);
       }
     },
     clear() {
       entries.clear();
       byTag.clear();
-      bytes = 0;
     },
   };
 }
