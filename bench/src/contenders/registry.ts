@@ -83,6 +83,17 @@ export const contenders: readonly ContenderSpec[] = [
     optional: true,
   },
   {
+    id: 'yoga-nocache',
+    entry: 'yoga-nocache.ts',
+    library: 'graphql-yoga',
+    usesRedis: false,
+    invalidation: 'no-cache',
+    readYourWrites: 'guaranteed',
+    freshnessNote: "GraphQL Yoga without a cache: Yoga's own cost per request, beside Apollo's (the baseline of cachetag-yoga's framework)",
+    needsCachetagBuild: false,
+    optional: true,
+  },
+  {
     id: 'yoga-envelop-memory',
     entry: 'yoga-envelop-memory.ts',
     library: '@graphql-yoga/plugin-response-cache',

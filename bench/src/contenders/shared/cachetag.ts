@@ -40,7 +40,9 @@ export async function serveCachetag(runtime: ContenderRuntime, storeKind: Cachet
     };
   }
   const cache = createCache({ store });
-  runtime.reportLibraryStats(() => cache.stats());
+  // The in-process tier's own figures beside the cache's (hits served from process memory, flushes), when there is one.
+  const localTier = () => (store as { localTier?: object }).localTier;
+  runtime.reportLibraryStats(() => ({ ...cache.stats(), ...(localTier() ? { localTier: { ...localTier() } } : {}) }));
 
   await serveApollo(runtime, {
     typeDefs: [cacheDirectivesTypeDefs, ...(declaresCacheControl(cacheDirectivesTypeDefs) ? [] : [cacheControlTypeDefs]), typeDefs],

@@ -13,7 +13,8 @@ import { createBenchContext, peerDirectiveTypeDefs, resolvers, typeDefs, type Be
 import { listenOnLoopback, type ContenderRuntime } from './serve.js';
 
 export interface YogaContenderOptions {
-  readonly cache: Cache;
+  /** Undefined: Yoga without a response cache (the framework's own baseline). */
+  readonly cache: Cache | undefined;
   readonly close?: () => Promise<void>;
 }
 
@@ -21,7 +22,7 @@ export async function serveYoga(runtime: ContenderRuntime, options: YogaContende
   const yoga = createYoga<object, BenchContext>({
     schema: createSchema<BenchContext>({ typeDefs: [peerDirectiveTypeDefs, typeDefs], resolvers }),
     context: () => createBenchContext(runtime.dataSource),
-    plugins: [useResponseCache({ session: () => null, cache: options.cache })],
+    plugins: options.cache ? [useResponseCache({ session: () => null, cache: options.cache })] : [],
     graphqlEndpoint: '/graphql',
     landingPage: false,
     logging: false,
