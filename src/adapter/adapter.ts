@@ -13,6 +13,7 @@ import type { RequestScope, RequestScopeOptions } from '../engine/requestScope.j
 import { fastPathHeaders, requestHeader, screenRequest, type FastPathRequest, type HeaderSource, type ScreenOptions } from '../http/screen.js';
 import { tagsHeaderValue } from '../http/tagsHeader.js';
 import { storedBytesOf } from '../engine/operation/storedResponse.js';
+import { fastPathMissOf, rememberFastPathMiss } from '../engine/operation/fastPathMiss.js';
 
 /**
  * Where the server keeps the Automatic Persisted Queries it registered (hash → query text), so the fast path answers
@@ -81,6 +82,12 @@ export interface CacheTagAdapter {
   answer(request: FastPathRequest, context?: object | (() => Promise<object | undefined | false>)): Promise<FastPathAnswer | undefined>;
   /** The stored response of an already screened request, for the schema served. */
   storedResponse(request: StoredResponseRequest, context?: object, sessionId?: string | null): Promise<StoredResponse | undefined>;
+  /**
+   * Hands the miss a fast-path lookup remembered on `from` (the `context` given to {@link storedResponse}) to `to`,
+   * the context the server executes with, for an integration whose server builds its context only after the fast
+   * path ran (Yoga): the server's operation lookup then spares its store call, as it does with a context built first.
+   */
+  carryFastPathMiss(from: object, to: object): void;
   /** The plan of an instrumented schema. */
   planOf(schema: GraphQLSchema): CachePlan | undefined;
   /** Opens the per-request scope for a context object. */
@@ -183,6 +190,10 @@ function build(cache: Cache, options: FastPathOptions, served: Served): CacheTag
         ...(served.schema ? { schema: served.schema } : {}),
         ...(sessionId !== undefined && sessionId !== null ? { sessionId } : {}),
       });
+    },
+    carryFastPathMiss(from, to) {
+      const miss = fastPathMissOf(from);
+      if (miss) rememberFastPathMiss(to, miss);
     },
     async answer(request, context) {
       if (!fastPathOn || adapter.wantsDebug(request.headers)) return undefined;

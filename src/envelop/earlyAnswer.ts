@@ -30,11 +30,13 @@ export interface EarlyRequest {
 /**
  * A stored response to send for a request Yoga would answer with it, and its content type; `'miss'` when the store was
  * asked and holds none (Yoga's `onParams` need not ask again for the same parameters); undefined: leave it to Yoga.
+ * A miss is remembered on `missCarrier`, for the context Yoga builds later (`carryFastPathMiss`).
  */
 export async function earlyAnswer(
   adapter: CacheTagAdapter,
   request: EarlyRequest,
   maxBodyBytes: number,
+  missCarrier?: object,
 ): Promise<{ stored: StoredResponse; contentType: string } | 'miss' | undefined> {
   if (request.method !== 'POST') return undefined;
   const headers = request.headers;
@@ -58,11 +60,11 @@ export async function earlyAnswer(
   if (!screened) return undefined;
   let stored: StoredResponse | undefined;
   const sessionId = adapter.options.sessionIdFromRequest?.({ method: request.method, headers });
-  if (!('persistedQuery' in screened)) stored = await adapter.storedResponse(screened.request, undefined, sessionId);
+  if (!('persistedQuery' in screened)) stored = await adapter.storedResponse(screened.request, missCarrier, sessionId);
   else {
     const resolved = await resolvePersistedQuery(store!, screened.persistedQuery, screened.request.query);
     if (!resolved) return undefined;
-    stored = await adapter.storedResponse({ ...screened.request, query: resolved.query }, undefined, sessionId);
+    stored = await adapter.storedResponse({ ...screened.request, query: resolved.query }, missCarrier, sessionId);
     // Yoga's pipeline, useAPQ included, does not run for this request: register the hash as useAPQ would have,
     // before answering (a client may send the hash alone next); a store that fails leaves the request to Yoga.
     if (stored && resolved.register !== undefined && !(await registerPersistedQuery(store!, resolved.register, resolved.query))) return undefined;

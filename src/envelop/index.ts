@@ -63,8 +63,9 @@ export function useCacheTag(source: AdapterSource, options: UseCacheTagOptions =
   let endpoint: string | undefined;
   // What each HTTP response must say, gathered from its operations (a batch has several).
   const responses = new WeakMap<Request, ResponseState>();
-  // Requests whose stored response the early answer looked up and did not find: onParams would look up the same.
-  const missedEarly = new WeakSet<Request>();
+  // Requests whose stored response the early answer looked up and did not find: onParams would look up the same, and
+  // the operation tier takes over that miss (carried on the object kept here) instead of reading the store again.
+  const missedEarly = new WeakMap<Request, object>();
   const stateOf = (request: Request) => {
     let state = responses.get(request);
     if (!state) responses.set(request, (state = { cacheControl: undefined, tags: undefined }));
@@ -82,8 +83,9 @@ export function useCacheTag(source: AdapterSource, options: UseCacheTagOptions =
     },
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (!fastPathOn || maxEarlyBodyBytes === 0 || url.pathname !== endpoint) return;
-      const early = await earlyAnswer(adapter, request, maxEarlyBodyBytes);
-      if (early === 'miss') missedEarly.add(request);
+      const missCarrier = {};
+      const early = await earlyAnswer(adapter, request, maxEarlyBodyBytes, missCarrier);
+      if (early === 'miss') missedEarly.set(request, missCarrier);
       if (!early || early === 'miss') return;
       const { stored, contentType } = early;
       // Headers as Yoga's regular result processor writes them; Cache-Control and tags added in onResponse, as for
@@ -145,6 +147,8 @@ export function useCacheTag(source: AdapterSource, options: UseCacheTagOptions =
       let outcome: OperationOutcome | undefined;
       const query = context.params?.query;
       if (operationCache && typeof query === 'string' && args.schema) {
+        const missCarrier = request && missedEarly.get(request);
+        if (missCarrier) adapter.carryFastPathMiss(missCarrier, context);
         outcome = await adapter.lookupOperation(context, {
           schema: args.schema as GraphQLSchema,
           document,
