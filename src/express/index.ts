@@ -48,7 +48,8 @@ export interface CacheTagExpressMiddleware<TContext extends BaseContext> extends
    * Your `context` function as `expressMiddleware` should get it (`{ context: fastPath.context }`): for a request the
    * fast path built a context for and did not answer, that very context (your function runs once per request, and
    * Apollo's operation lookup reuses the fast path's miss instead of reading the store again); otherwise a fresh
-   * call, as without the middleware. Without a `context` option: an empty context, as `expressMiddleware`'s default.
+   * call, as without the middleware. Without a `context` option: an empty context, as `expressMiddleware`'s default (the
+   * one the fast path looked the request up with, so a miss is not looked up again).
    */
   readonly context: (argument: { req: Request; res: Response }) => Promise<TContext>;
 }
@@ -73,6 +74,13 @@ export function cacheTagMiddleware<TContext extends BaseContext = BaseContext>(
   const persistedQueries = fastPathOptions.persistedQueries ?? (server ? apolloPersistedQueries(server) : undefined);
   const adapter = adapterOf(source, { ...fastPathOptions, ...(persistedQueries ? { persistedQueries } : {}) }, 'cacheTagMiddleware');
   const contexts = contextHandoff<Request, TContext>();
+  // Without a context function Apollo's context is an empty object: the one given to the fast path, so that a miss it
+  // remembers there spares Apollo's operation lookup its store call (when `fastPath.context` is given to Apollo).
+  const emptyContextFor = (req: Request): TContext => {
+    const empty = {} as TContext;
+    contexts.lazy(req, () => empty);
+    return empty;
+  };
   const middleware = (req: Request, res: Response, next: NextFunction) => {
     const run = async () => {
       const url = req.originalUrl ?? req.url;
@@ -80,7 +88,7 @@ export function cacheTagMiddleware<TContext extends BaseContext = BaseContext>(
       if (path !== undefined && (queryAt < 0 ? url : url.slice(0, queryAt)) !== path) return next();
       const answer = await adapter.answer(
         { method: req.method, headers: req.headers, search: queryAt < 0 ? '' : url.slice(queryAt), body: await bodyOf(req, maxBodyBytes) },
-        context ? () => contexts.lazy(req, () => context({ req, res })).build() : undefined,
+        context ? () => contexts.lazy(req, () => context({ req, res })).build() : emptyContextFor(req),
       );
       if (!answer) return next();
       contexts.drop(req);

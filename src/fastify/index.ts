@@ -28,7 +28,8 @@ export interface CacheTagFastifyHook<TContext extends BaseContext> extends preHa
    * Your `context` function as `fastifyApollo` should get it (`{ context: hook.context }`): for a request the fast
    * path built a context for and did not answer, that very context (your function runs once per request, and
    * Apollo's operation lookup reuses the fast path's miss instead of reading the store again); otherwise a fresh
-   * call, as without the hook. Without a `context` option: an empty context, as `fastifyApollo`'s default.
+   * call, as without the hook. Without a `context` option: an empty context, as `fastifyApollo`'s default (the one
+   * the fast path looked the request up with, so a miss is not looked up again).
    */
   readonly context: (request: FastifyRequest, reply: FastifyReply) => Promise<TContext>;
 }
@@ -50,13 +51,20 @@ export function cacheTagHook<TContext extends BaseContext = BaseContext>(
   const persistedQueries = fastPathOptions.persistedQueries ?? (server ? apolloPersistedQueries(server) : undefined);
   const adapter = adapterOf(source, { ...fastPathOptions, ...(persistedQueries ? { persistedQueries } : {}) }, 'cacheTagHook');
   const contexts = contextHandoff<FastifyRequest, TContext>();
+  // Without a context function Apollo's context is an empty object: the one given to the fast path, so that a miss it
+  // remembers there spares Apollo's operation lookup its store call (when `hook.context` is given to fastifyApollo).
+  const emptyContextFor = (request: FastifyRequest): TContext => {
+    const empty = {} as TContext;
+    contexts.lazy(request, () => empty);
+    return empty;
+  };
   const hook = async function cacheTagPreHandler(request: FastifyRequest, reply: FastifyReply) {
     const url = request.url;
     const queryAt = url.indexOf('?');
     if ((queryAt < 0 ? url : url.slice(0, queryAt)) !== path) return;
     const answer = await adapter.answer(
       { method: request.method, headers: request.headers, search: queryAt < 0 ? '' : url.slice(queryAt), body: request.body },
-      context ? () => contexts.lazy(request, () => context(request, reply)).build() : undefined,
+      context ? () => contexts.lazy(request, () => context(request, reply)).build() : emptyContextFor(request),
     );
     if (!answer) return;
     contexts.drop(request);
