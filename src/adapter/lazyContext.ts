@@ -38,6 +38,11 @@ export function lazyContext<TContext extends object>(contextOf: () => TContext |
 export interface ContextHandoff<Key extends object, TContext> {
   /** A lazy context for this request, kept for the server until `take`; `drop` it once the fast path answered. */
   lazy(key: Key, contextOf: () => TContext | Promise<TContext>): LazyContext<TContext>;
+  /**
+   * A context already built for this request (an empty one, when the user gave no context function), kept for the
+   * server until `take` as a lazy one is; answers it.
+   */
+  given(key: Key, context: TContext): TContext;
   drop(key: Key): void;
   /** For the server: the context built for this request, or `fresh()` when none was. */
   take(key: Key, fresh: () => Promise<TContext>): Promise<TContext>;
@@ -50,6 +55,13 @@ export function contextHandoff<Key extends object, TContext extends object>(): C
       const lazy = lazyContext(contextOf);
       built.set(key, lazy);
       return lazy;
+    },
+    given(key, context) {
+      built.set(
+        key,
+        lazyContext(() => context),
+      );
+      return context;
     },
     drop(key) {
       built.delete(key);

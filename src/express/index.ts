@@ -74,21 +74,15 @@ export function cacheTagMiddleware<TContext extends BaseContext = BaseContext>(
   const persistedQueries = fastPathOptions.persistedQueries ?? (server ? apolloPersistedQueries(server) : undefined);
   const adapter = adapterOf(source, { ...fastPathOptions, ...(persistedQueries ? { persistedQueries } : {}) }, 'cacheTagMiddleware');
   const contexts = contextHandoff<Request, TContext>();
-  // Without a context function Apollo's context is an empty object: the one given to the fast path, so that a miss it
-  // remembers there spares Apollo's operation lookup its store call (when `fastPath.context` is given to Apollo).
-  const emptyContextFor = (req: Request): TContext => {
-    const empty = {} as TContext;
-    contexts.lazy(req, () => empty);
-    return empty;
-  };
   const middleware = (req: Request, res: Response, next: NextFunction) => {
     const run = async () => {
       const url = req.originalUrl ?? req.url;
       const queryAt = url.indexOf('?');
       if (path !== undefined && (queryAt < 0 ? url : url.slice(0, queryAt)) !== path) return next();
+      // Without a context function, Apollo's empty context is the one the fast path looks up with: its miss is taken over.
       const answer = await adapter.answer(
         { method: req.method, headers: req.headers, search: queryAt < 0 ? '' : url.slice(queryAt), body: await bodyOf(req, maxBodyBytes) },
-        context ? () => contexts.lazy(req, () => context({ req, res })).build() : emptyContextFor(req),
+        context ? () => contexts.lazy(req, () => context({ req, res })).build() : contexts.given(req, {} as TContext),
       );
       if (!answer) return next();
       contexts.drop(req);

@@ -51,20 +51,14 @@ export function cacheTagHook<TContext extends BaseContext = BaseContext>(
   const persistedQueries = fastPathOptions.persistedQueries ?? (server ? apolloPersistedQueries(server) : undefined);
   const adapter = adapterOf(source, { ...fastPathOptions, ...(persistedQueries ? { persistedQueries } : {}) }, 'cacheTagHook');
   const contexts = contextHandoff<FastifyRequest, TContext>();
-  // Without a context function Apollo's context is an empty object: the one given to the fast path, so that a miss it
-  // remembers there spares Apollo's operation lookup its store call (when `hook.context` is given to fastifyApollo).
-  const emptyContextFor = (request: FastifyRequest): TContext => {
-    const empty = {} as TContext;
-    contexts.lazy(request, () => empty);
-    return empty;
-  };
   const hook = async function cacheTagPreHandler(request: FastifyRequest, reply: FastifyReply) {
     const url = request.url;
     const queryAt = url.indexOf('?');
     if ((queryAt < 0 ? url : url.slice(0, queryAt)) !== path) return;
+    // Without a context function, Apollo's empty context is the one the fast path looks up with: its miss is taken over.
     const answer = await adapter.answer(
       { method: request.method, headers: request.headers, search: queryAt < 0 ? '' : url.slice(queryAt), body: request.body },
-      context ? () => contexts.lazy(request, () => context(request, reply)).build() : emptyContextFor(request),
+      context ? () => contexts.lazy(request, () => context(request, reply)).build() : contexts.given(request, {} as TContext),
     );
     if (!answer) return;
     contexts.drop(request);
